@@ -1,0 +1,17 @@
+/** Where a command writes: the real streams, or buffers in in-process tests. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  /** Columns to wrap text output at. */
+  width: number;
+}
+
+export const processIo: Io = {
+  out: (t) => void process.stdout.write(t),
+  err: (t) => void process.stderr.write(t),
+  width: 80,
+};
+
+export function printJson(io: Io, value: unknown): void {
+  io.out(JSON.stringify(value, null, 2) + '\n');
+}

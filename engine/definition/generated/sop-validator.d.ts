@@ -1,0 +1,10 @@
+// Types of the validator that `build-validator` generates at build time.
+export interface SchemaError {
+  instancePath: string;
+  schemaPath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+declare const validate: ((data: unknown) => boolean) & { errors?: SchemaError[] | null };
+export default validate;

@@ -1,0 +1,243 @@
+/**
+ * The I/O edge of the definition layer: reads SOP files from disk, guards
+ * against hostile files before parsing, and runs the pure checks.
+ */
+import { readFileSync, statSync, readdirSync, existsSync } from 'node:fs';
+import { basename, extname, join, resolve, relative } from 'node:path';
+import { SopError } from '../errors.js';
+import type { Problem } from '../errors.js';
+import type { SopDefinition } from './types.js';
+import { parseYaml } from './parse-yaml.js';
+import { checkSchema } from './schema-check.js';
+import { checkSemantics } from './semantic-check.js';
+import type { RawSop, SemanticContext } from './semantic-check.js';
+
+/** An SOP is a few kilobytes; anything near this is not an SOP, and parsing it would only cost time. */
+export const MAX_SOP_FILE_BYTES = 512 * 1024;
+export const SCHEMA_COMMENT = '# yaml-language-server: $schema=../schemas/sop.schema.json';
+const EXTENSIONS = new Set(['.yaml', '.yml']);
+/** Files of the SOP folder that are not SOPs: the office calendar lives beside them. */
+export const RESERVED_FILES = new Set(['calendar.yaml', 'calendar.yml']);
+
+export interface CheckedFile {
+  file: string;
+  /** Present when the file has no error (it may have warnings). */
+  definition?: SopDefinition;
+  problems: Problem[];
+}
+
+/** Checks SOP text as if it were the file `file`; pure apart from `sopExists`. */
+export function checkSopSource(file: string, source: string, sopExists: (id: string) => boolean): CheckedFile {
+  const parsed = parseYaml(file, source);
+  if (parsed.problems.length > 0) return { file, problems: parsed.problems };
+  const schemaProblems = checkSchema(file, parsed);
+  const expectedId = basename(file, extname(file));
+  const context = { file, expectedId, locate: parsed.locate, sopExists };
+  if (schemaProblems.length > 0) {
+    return { file, problems: byPosition([...schemaProblems, ...semanticsDespiteSchema(parsed.value, context, schemaProblems)]) };
+  }
+  const { problems, definition } = checkSemantics(parsed.value as RawSop, context);
+  if (!source.startsWith(SCHEMA_COMMENT)) {
+    problems.push({
+      file,
+      line: 1,
+      col: 1,
+      code: 'file.schema-comment',
+      severity: 'warning',
+      message: `the first line should be "${SCHEMA_COMMENT}" so editors complete and check the file`,
+      path: '',
+    });
+  }
+  byPosition(problems);
+  return definition ? { file, definition, problems } : { file, problems };
+}
+
+/** Problems in the order of the file, as an editor lists them. */
+function byPosition(problems: Problem[]): Problem[] {
+  return problems.sort((a, b) => a.line - b.line || a.col - b.col);
+}
+
+/**
+ * Every problem at once: the semantic rules still run on a file the schema
+ * refused, as far as its shape allows. A finding inside a node the schema
+ * already flagged would only repeat it, so it is dropped.
+ */
+function semanticsDespiteSchema(value: unknown, context: SemanticContext, schemaProblems: Problem[]): Problem[] {
+  let found: Problem[];
+  try {
+    found = checkSemantics(value as RawSop, context).problems;
+  } catch {
+    return [];
+  }
+  const flagged = schemaProblems.map((p) => p.path).filter((p) => p !== '');
+  const under = (path: string, parent: string) => path === parent || path.startsWith(parent + '.') || path.startsWith(parent + '[');
+  return found.filter((p) => p.code !== 'file.schema-comment' && !flagged.some((f) => under(p.path, f)));
+}
+
+/** Reads and checks one SOP file. Never throws for a bad file: its problems are returned. */
+export function checkSopFile(path: string, sopExists?: (id: string) => boolean): CheckedFile {
+  const file = displayPath(path);
+  const fail = (code: string, message: string): CheckedFile => ({
+    file,
+    problems: [{ file, line: 0, col: 0, code, severity: 'error', message, path: '' }],
+  });
+  let bytes: Buffer;
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) return fail('file.unreadable', 'is a folder, not an SOP file');
+    if (!st.isFile()) return fail('file.unreadable', 'is not a regular file');
+    if (st.size > MAX_SOP_FILE_BYTES) {
+      return fail('file.too-large', `is ${formatBytes(st.size)}; an SOP file may be at most ${formatBytes(MAX_SOP_FILE_BYTES)}`);
+    }
+    bytes = readFileSync(path);
+  } catch (e) {
+    return fail('file.unreadable', `cannot be read: ${describeFsError(e)}`);
+  }
+  // A file can grow between stat and read.
+  if (bytes.length > MAX_SOP_FILE_BYTES) {
+    return fail('file.too-large', `is larger than ${formatBytes(MAX_SOP_FILE_BYTES)}, the limit for an SOP file`);
+  }
+  const nul = bytes.indexOf(0);
+  if (nul !== -1) return fail('file.binary', `holds binary data (a NUL byte at offset ${nul}); an SOP file is UTF-8 text`);
+  let source: string;
+  try {
+    source = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return fail('file.encoding', `is not valid UTF-8 (at byte ${firstInvalidUtf8(bytes)}); save it as UTF-8`);
+  }
+  if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
+  const dir = resolve(path, '..');
+  return checkSopSource(file, source, sopExists ?? ((id) => sopFileIn(dir, id) !== undefined));
+}
+
+/** Expands files and folders into SOP files (a folder's *.yaml and *.yml, not recursive). */
+export function expandSopPaths(paths: string[]): { files: string[]; problems: Problem[] } {
+  const files: string[] = [];
+  const problems: Problem[] = [];
+  for (const p of paths) {
+    const fail = (code: string, message: string) =>
+      problems.push({ file: displayPath(p), line: 0, col: 0, code, severity: 'error', message, path: '' });
+    let isDir: boolean;
+    try {
+      isDir = statSync(p).isDirectory();
+    } catch (e) {
+      fail('file.not-found', `cannot be read: ${describeFsError(e)}`);
+      continue;
+    }
+    if (!isDir) {
+      files.push(p);
+      continue;
+    }
+    let names: string[];
+    try {
+      names = readdirSync(p);
+    } catch (e) {
+      fail('file.unreadable', `folder cannot be read: ${describeFsError(e)}`);
+      continue;
+    }
+    const found = names.filter((n) => EXTENSIONS.has(extname(n)) && !n.startsWith('.') && !RESERVED_FILES.has(n)).sort();
+    if (found.length === 0) fail('file.no-sops', 'folder holds no SOP files (*.yaml)');
+    files.push(...found.map((n) => join(p, n)));
+  }
+  return { files, problems };
+}
+
+/** The file of SOP `id` in `dir`, if there is one. */
+export function sopFileIn(dir: string, id: string): string | undefined {
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id)) return undefined;
+  for (const ext of EXTENSIONS) {
+    const f = join(dir, id + ext);
+    if (existsSync(f)) return f;
+  }
+  return undefined;
+}
+
+/** The ids of the SOP files in `dir`, by file name. */
+export function sopIdsIn(dir: string): string[] {
+  return expandSopPaths([dir]).files.map((f) => basename(f, extname(f)));
+}
+
+/**
+ * Loads one SOP by id. Throws SopError `sop.not-found` when there is no such
+ * file, and `sop.invalid` (with the problems) when the file has errors.
+ */
+export function loadSop(dir: string, id: string): SopDefinition {
+  assertSopDir(dir);
+  const file = sopFileIn(dir, id);
+  if (!file) {
+    const ids = sopIdsIn(dir);
+    throw new SopError('sop.not-found', `no SOP "${id}" in ${displayPath(dir)}`, {
+      hint: ids.length ? `known SOPs: ${ids.join(', ')}` : 'the folder holds no SOP files',
+    });
+  }
+  const checked = checkSopFile(file);
+  if (!checked.definition) {
+    throw new SopError('sop.invalid', `${checked.file} is not a valid SOP`, {
+      problems: checked.problems,
+      hint: `run: sop validate ${checked.file}`,
+    });
+  }
+  return checked.definition;
+}
+
+/** Refuses a missing or unreadable SOP folder with a message that says how to point at the right one. */
+export function assertSopDir(dir: string): void {
+  let ok = false;
+  try {
+    ok = statSync(dir).isDirectory();
+    readdirSync(dir);
+  } catch (e) {
+    throw new SopError('sops.unreadable', `the SOP folder ${displayPath(dir)} cannot be read: ${describeFsError(e)}`, {
+      hint: 'run sop from the project folder, or point at the SOPs with --sops <dir> or SOP_DIR',
+    });
+  }
+  if (!ok) {
+    throw new SopError('sops.unreadable', `${displayPath(dir)} is not a folder`, {
+      hint: 'point at the SOPs with --sops <dir> or SOP_DIR',
+    });
+  }
+}
+
+/** Paths are shown relative to the working folder when inside it, as an editor would. */
+export function displayPath(p: string): string {
+  const rel = relative(process.cwd(), resolve(p));
+  return rel && !rel.startsWith('..') ? rel : resolve(p);
+}
+
+function describeFsError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or folder';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a folder';
+    case 'ENOTDIR':
+      return 'a part of the path is not a folder';
+    default:
+      return code ?? (e as Error).message;
+  }
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : `${Math.ceil(n / 1024)} KiB`;
+}
+
+/** Offset of the first byte that does not start a well-formed UTF-8 sequence (only called on invalid input). */
+function firstInvalidUtf8(bytes: Buffer): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    const len = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (len === 0 || i + len > bytes.length) return i;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(i, i + len));
+    } catch {
+      return i;
+    }
+    i += len;
+  }
+  return i;
+}
