@@ -9,6 +9,7 @@ import { processIo } from './io.js';
 import { registerValidate } from './commands/validate.js';
 import { registerCatalog } from './commands/catalog.js';
 import { registerShow } from './commands/show.js';
+import { registerPeople } from './commands/people.js';
 import { reportError } from './report-error.js';
 
 export const EXIT_OK = 0;
@@ -18,6 +19,8 @@ export const EXIT_USAGE = 2;
 /** Options every command shares. */
 export interface GlobalOptions {
   sops: string;
+  db: string;
+  as?: string;
 }
 
 export function buildProgram(io: Io): Command {
@@ -25,6 +28,8 @@ export function buildProgram(io: Io): Command {
     .description('Run Standard Operating Procedures written as YAML (Permenpan-RB 35/2012 format).')
     .version(VERSION, '-V, --version', 'print the version')
     .addOption(new Option('--sops <dir>', 'folder of SOP files').env('SOP_DIR').default('sops'))
+    .addOption(new Option('--db <file>', 'SQLite file of the history').env('SOP_DB').default('sop.db'))
+    .addOption(new Option('--as <user>', 'act as this sop user (default: SOP_USER, else the OS login)'))
     .showSuggestionAfterError(true)
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride();
@@ -32,14 +37,19 @@ export function buildProgram(io: Io): Command {
     'after',
     `
 Exit codes: 0 ok, 1 refused or invalid, 2 usage error.
-Environment: SOP_DIR (like --sops), SOP_DEBUG=1 (show internal stack traces).
+Environment: SOP_DIR (like --sops), SOP_DB (like --db), SOP_USER (like --as),
+SOP_DEBUG=1 (show internal stack traces).
 Run "sop <command> --help" for the options of a command.`,
   );
-  for (const register of [registerValidate, registerCatalog, registerShow]) {
+  for (const register of [registerValidate, registerCatalog, registerShow, registerPeople]) {
     register(program, io);
   }
   // Subcommands inherit the output settings and the override that keeps the process alive for our exit code.
-  for (const cmd of program.commands) cmd.configureOutput({ writeOut: io.out, writeErr: io.err }).exitOverride();
+  const configure = (cmd: Command): void => {
+    cmd.configureOutput({ writeOut: io.out, writeErr: io.err }).exitOverride();
+    cmd.commands.forEach(configure);
+  };
+  program.commands.forEach(configure);
   return program;
 }
 
@@ -77,5 +87,7 @@ export function setExitCode(cmd: Command, code: number): void {
 }
 
 export function globalOptions(cmd: Command): GlobalOptions {
-  return cmd.optsWithGlobals() as GlobalOptions;
+  const opts = cmd.optsWithGlobals() as GlobalOptions;
+  // An exported but empty SOP_DIR means "not set", as in most Unix tools.
+  return { ...opts, sops: opts.sops || 'sops', db: opts.db || 'sop.db' };
 }

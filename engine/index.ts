@@ -34,3 +34,16 @@ export {
 } from './definition/load.js';
 export type { CheckedFile } from './definition/load.js';
 export { slug } from './definition/semantic-check.js';
+export { Session } from './runtime/session.js';
+export type { SessionOptions } from './runtime/session.js';
+export { resolveIdentity, osLogin, printable } from './runtime/identity.js';
+export type { Identity as UserIdentity } from './runtime/identity.js';
+export { initDatabase, addUser, changeRoles, removeUser, listUsers, currentUser, knownActors } from './runtime/people.js';
+export type { RoleChange } from './runtime/people.js';
+export type { User } from './store/index.js';
+export { DEFAULT_CALENDAR } from './calendar/calendar.js';
+export type { OfficeCalendar, WorkingInterval, IsoWeekday } from './calendar/calendar.js';
+export { loadCalendar, checkCalendarFile, CALENDAR_FILES } from './calendar/load-calendar.js';
+export { addWorkingTime, workingMinutesBetween, isOverdue, formatLocal } from './calendar/working-time.js';
+export { buildMachine, foldEvents, applyEvent, checkEvent, resolveChoice, currentStep, initialState, CANCELLED } from './machine/index.js';
+export type { MachineEvent, InstanceState, EventCheck } from './machine/index.js';

@@ -2,7 +2,11 @@ import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
 import { globalOptions, setExitCode, EXIT_REFUSED } from '../program.js';
-import { checkSopFile, expandSopPaths, formatProblem } from '../../engine/index.js';
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { checkSopFile, checkCalendarFile, displayPath, expandSopPaths, formatProblem, CALENDAR_FILES } from '../../engine/index.js';
+
+const isCalendarFile = (p: string) => (CALENDAR_FILES as readonly string[]).includes(basename(p));
 import type { Problem } from '../../engine/index.js';
 
 export function registerValidate(program: Command, io: Io): void {
@@ -23,15 +27,20 @@ JSON shape: {"valid": bool, "errors": n, "warnings": n,
     )
     .action((paths: string[], opts: { json?: boolean; strict?: boolean }, cmd: Command) => {
       const targets = paths.length ? paths : [globalOptions(cmd).sops];
-      const expanded = expandSopPaths(targets);
-      const results = expanded.files.map((f) => checkSopFile(f));
+      const expanded = expandSopPaths(targets.filter((t) => !isCalendarFile(t)));
+      // The office calendar lives beside the SOPs; a folder's calendar is checked with it.
+      const calendars = [
+        ...targets.filter(isCalendarFile),
+        ...targets.flatMap((t) => CALENDAR_FILES.map((name) => join(t, name)).filter((f) => existsSync(f))),
+      ];
+      const results = [...expanded.files.map((f) => checkSopFile(f)), ...calendars.map((f) => ({ file: displayPath(f), ...checkCalendarFile(f), definition: undefined, calendar: true }))];
       const fails = (p: Problem) => p.severity === 'error' || opts.strict === true;
       const files = [
         ...expanded.problems.map((p) => ({ file: p.file, id: null, valid: false, problems: [p] })),
         ...results.map((r) => ({
           file: r.file,
           id: r.definition?.id ?? null,
-          valid: r.definition !== undefined && !r.problems.some(fails),
+          valid: ('calendar' in r ? r.problems.every((p) => p.severity !== 'error') : r.definition !== undefined) && !r.problems.some(fails),
           problems: r.problems,
         })),
       ];

@@ -22,7 +22,8 @@ const code = standaloneCode
   .default(ajv, validate)
   .replace(/require\("(ajv\/dist\/runtime\/[a-z0-9]+)"\)/gi, (_m: string, mod: string) => {
     const name = `runtime${helpers.length}`;
-    helpers.push(`import ${name} from "${mod}.js";`);
+    // Node hands an ES module the CJS exports object; vitest hands the function itself. Accept both.
+    helpers.push(`import ${name}_ from "${mod}.js";\nconst ${name} = typeof ${name}_ === 'function' ? { default: ${name}_ } : ${name}_;`);
     return name;
   });
 if (code.includes('require(')) throw new Error('generated validator still calls require(); extend build-validator');

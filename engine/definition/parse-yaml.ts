@@ -5,7 +5,7 @@
  * directives but `%YAML 1.2`, one document, and every warning is an error.
  */
 import { parseAllDocuments, LineCounter, isAlias, isMap, isPair, isScalar, isCollection, visit } from 'yaml';
-import type { Document, Node } from 'yaml';
+import type { Document, Node, Pair, YAMLMap } from 'yaml';
 import type { Problem } from '../errors.js';
 
 export type PathSegment = string | number;
@@ -38,7 +38,8 @@ export function parseYaml(file: string, source: string): ParsedYaml {
     docs = parseAllDocuments(source, {
       schema: 'core',
       merge: false,
-      uniqueKeys: true,
+      // The library compares every key with every earlier one (30,000 keys: 10 s); duplicates are found below, in one pass.
+      uniqueKeys: false,
       version: '1.2',
       strict: true,
       prettyErrors: false,
@@ -77,6 +78,7 @@ export function parseYaml(file: string, source: string): ParsedYaml {
 
   // An alias bomb has thousands of aliases: report each name once, at its first use.
   const aliasUses = new Map<string, { offset: number; count: number }>();
+  let duplicates = 0;
   visit(doc, {
     Alias(_key, node) {
       const use = aliasUses.get(node.source);
@@ -84,6 +86,16 @@ export function parseYaml(file: string, source: string): ParsedYaml {
       else aliasUses.set(node.source, { offset: node.range?.[0] ?? 0, count: 1 });
     },
     Node(_key, node) {
+      if (isMap(node)) {
+        const keys = new Set<unknown>();
+        for (const pair of node.items) {
+          if (!isScalar(pair.key)) continue;
+          if (keys.has(pair.key.value) && duplicates++ < MAX_YAML_ERRORS) {
+            problem('yaml.duplicate-key', pair.key.range?.[0] ?? 0, `the key "${String(pair.key.value)}" is repeated in this mapping; keep one`);
+          }
+          keys.add(pair.key.value);
+        }
+      }
       if (node.tag && !isAlias(node)) {
         problem('yaml.tag', node.range?.[0] ?? 0, `explicit tags (${node.tag}) are not allowed in SOP files; remove the tag`);
       }
@@ -109,6 +121,18 @@ export function parseYaml(file: string, source: string): ParsedYaml {
     return failed();
   }
 
+  // Pairs by key, built on first use: a file with thousands of problems must not search a mapping for each.
+  const pairIndex = new WeakMap<object, Map<unknown, Pair>>();
+  const pairOf = (map: YAMLMap, key: PathSegment): Pair | undefined => {
+    let index = pairIndex.get(map);
+    if (!index) {
+      index = new Map();
+      for (const p of map.items) if (isPair(p) && isScalar(p.key) && !index.has(p.key.value)) index.set(p.key.value, p);
+      pairIndex.set(map, index);
+    }
+    return index.get(key);
+  };
+
   const locate = (path: PathSegment[], key = false): { line: number; col: number } => {
     let node: unknown = doc.contents;
     let offset = (doc.contents as Node | null)?.range?.[0] ?? 0;
@@ -117,7 +141,7 @@ export function parseYaml(file: string, source: string): ParsedYaml {
       if (!isCollection(node)) break;
       const isLast = i === path.length - 1;
       if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === seg);
+        const pair = pairOf(node, seg);
         if (!pair) break;
         if (isLast && key) {
           offset = (pair.key as Node).range?.[0] ?? offset;

@@ -14,7 +14,8 @@ describe('sop validate', () => {
   it('Given the seed SOPs, when validated with no arguments, then all are valid (exit 0)', () => {
     const r = sop(['validate']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('ok: 3 file(s) checked: 3 valid, 0 invalid; 0 error(s), 1 warning(s)');
+    // Three SOPs and the office calendar beside them.
+    expect(r.stdout).toContain('ok: 4 file(s) checked: 4 valid, 0 invalid; 0 error(s), 1 warning(s)');
     // The second document prints two rows numbered 6: a warning, not an error.
     expect(r.stdout).toMatch(/^sops\/implementasi-security-patch\.yaml:\d+:\d+ warning step\.duplicate-number /m);
   });
@@ -28,7 +29,8 @@ describe('sop validate', () => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ valid: true, errors: 0, warnings: 1 });
-    expect(out.files.map((f: { id: string }) => f.id).sort()).toEqual(SEEDS);
+    expect(out.files.map((f: { id: string }) => f.id).filter(Boolean).sort()).toEqual(SEEDS);
+    expect(out.files.map((f: { file: string }) => f.file)).toContain('sops/calendar.yaml');
     const warning = out.files.flatMap((f: { problems: unknown[] }) => f.problems)[0];
     expect(warning).toMatchObject({ code: 'step.duplicate-number', severity: 'warning', path: 'steps[6].number' });
     expect(warning.line).toBeGreaterThan(0);
@@ -133,6 +135,15 @@ describe('--sops and SOP_DIR point every command at another folder', () => {
     const r = sop(['catalog', '--json', '--sops', join(dir, 'other')]);
     expect(JSON.parse(r.stdout).sops.map((s: { id: string }) => s.id)).toEqual(['implementasi-security-patch', 'pengelolaan-akses-pengguna']);
     expect(sop(['show', 'pengecualian-smki', '--sops', join(dir, 'other')]).code).toBe(1);
+  });
+
+  it('a broken calendar beside the SOPs fails validation, located', () => {
+    const withCalendar = tempDir();
+    copyFileSync(join(SOPS, 'pengecualian-smki.yaml'), join(withCalendar, 'pengecualian-smki.yaml'));
+    writeFileSync(join(withCalendar, 'calendar.yaml'), 'timeZone: Asia/Makasar\nworkingHours:\n  monday: ["08:00-16:00"]\n');
+    const r = sop(['validate', '--sops', withCalendar]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/calendar\.yaml:1:11 calendar\.time-zone timeZone: unknown time zone "Asia\/Makasar"; did you mean "Asia\/Makassar"\?/);
   });
 
   it('SOP_DIR', () => {

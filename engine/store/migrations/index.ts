@@ -1,0 +1,16 @@
+/**
+ * The numbered migrations, in order. Migration N brings the schema from
+ * user_version N-1 to N; append new ones, never reorder or edit old ones.
+ */
+import { sql as initial } from './001-initial.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [{ version: 1, name: '001-initial', sql: initial }];
+
+/** The schema version this code writes and understands. */
+export const SCHEMA_VERSION = migrations.length;
