@@ -57,8 +57,15 @@ function whole(amount: number, unit: DurationUnit, text: string): Duration | { e
   return positive({ amount, unit }, text);
 }
 
+/** A time standard beyond a working year is a typo, and would overflow the calendar arithmetic. */
+const MAX_MINUTES = 60 * 8 * 260;
+const MAX_DAYS = 260;
+
 function positive(d: Duration, text: string): Duration | { error: string } {
-  return d.amount > 0 ? d : { error: `time standard "${text}" must be greater than zero` };
+  if (!(d.amount > 0)) return { error: `time standard "${text}" must be greater than zero` };
+  const max = d.unit === 'day' ? MAX_DAYS : MAX_MINUTES;
+  if (d.amount > max) return { error: `time standard "${text}" is longer than a working year; check the number` };
+  return d;
 }
 
 export function isDuration(v: Duration | { error: string }): v is Duration {

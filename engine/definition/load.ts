@@ -69,9 +69,20 @@ function semanticsDespiteSchema(value: unknown, context: SemanticContext, schema
   } catch {
     return [];
   }
-  const flagged = schemaProblems.map((p) => p.path).filter((p) => p !== '');
-  const under = (path: string, parent: string) => path === parent || path.startsWith(parent + '.') || path.startsWith(parent + '[');
-  return found.filter((p) => p.code !== 'file.schema-comment' && !flagged.some((f) => under(p.path, f)));
+  const flagged = new Set(schemaProblems.map((p) => p.path).filter((p) => p !== ''));
+  const under = (path: string): boolean => {
+    // Walk up the path's ancestors: linear in its depth, not in the number of problems.
+    for (let p = path; p; p = p.replace(/(\.[^.[]*|\[\d+\])$/, '')) {
+      if (flagged.has(p)) return true;
+      if (!/(\.[^.[]*|\[\d+\])$/.test(p)) break;
+    }
+    return false;
+  };
+  // A list the schema refused (actors: [], ends: []) would make every reference into it "unknown" too.
+  const echoes = (p: Problem): boolean =>
+    (flagged.has('actors') && p.code === 'ref.unknown-actor') ||
+    ((flagged.has('ends') || flagged.has('steps')) && (p.code === 'ref.unknown-target' || p.code.startsWith('flow.')));
+  return found.filter((p) => p.code !== 'file.schema-comment' && !under(p.path) && !echoes(p));
 }
 
 /** Reads and checks one SOP file. Never throws for a bad file: its problems are returned. */

@@ -10,7 +10,7 @@ import type { SchemaError } from './generated/sop-validator.js';
 import type { Problem } from '../errors.js';
 import type { ParsedYaml, PathSegment } from './parse-yaml.js';
 import { formatPath } from './path.js';
-import { closest } from './suggest.js';
+import { suggester } from './suggest.js';
 
 export function checkSchema(file: string, parsed: ParsedYaml): Problem[] {
   if (validateSchema(parsed.value)) return [];
@@ -19,10 +19,11 @@ export function checkSchema(file: string, parsed: ParsedYaml): Problem[] {
   const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
   const problems: Problem[] = [];
   const seen = new Set<string>();
+  const closest = suggester();
   for (const e of errors) {
     if (anyOfPaths.has(e.instancePath) && e.keyword !== 'anyOf') continue;
     const path = pointerToPath(e.instancePath);
-    const { code, message, keyPath, atKey } = describe(e, path, parsed.value);
+    const { code, message, keyPath, atKey } = describe(e, path, parsed.value, closest);
     const { line, col } = parsed.locate(keyPath, atKey);
     const key = `${line}:${col}:${code}:${message}`;
     if (seen.has(key)) continue;
@@ -48,7 +49,7 @@ interface Described {
   atKey: boolean;
 }
 
-function describe(e: SchemaError, path: PathSegment[], root: unknown): Described {
+function describe(e: SchemaError, path: PathSegment[], root: unknown, closest: (w: string, c: string[]) => string | undefined): Described {
   const p = e.params;
   switch (e.keyword) {
     case 'required':

@@ -10,7 +10,7 @@ import type { SopDefinition, Step, Exit, End, Actor, OutputSpec } from './types.
 import { parseDuration, isDuration } from './duration.js';
 import type { Duration } from './duration.js';
 import { formatPath } from './path.js';
-import { closest } from './suggest.js';
+import { suggester } from './suggest.js';
 
 /** The file as the schema accepted it. */
 export interface RawSop {
@@ -54,6 +54,7 @@ export interface SemanticContext {
 
 export function checkSemantics(raw: RawSop, ctx: SemanticContext): { problems: Problem[]; definition?: SopDefinition } {
   const problems: Problem[] = [];
+  const closest = suggester();
   const report = (severity: Severity, code: string, path: PathSegment[], message: string, atKey = false) => {
     problems.push({ file: ctx.file, ...ctx.locate(path, atKey), code, severity, message, path: formatPath(path) });
   };
@@ -226,7 +227,13 @@ function checkFlow(
     }
   }
   const reverse = new Map<string, string[]>();
-  for (const [from, tos] of edges) for (const to of tos) reverse.set(to, [...(reverse.get(to) ?? []), from]);
+  for (const [from, tos] of edges) {
+    for (const to of tos) {
+      const into = reverse.get(to);
+      if (into) into.push(from);
+      else reverse.set(to, [from]);
+    }
+  }
   const reachesEnd = new Set<string>(raw.ends.map((e) => e.id));
   const back = [...reachesEnd];
   while (back.length) {

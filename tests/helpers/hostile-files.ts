@@ -16,6 +16,11 @@ function aliasBomb(): string {
   return s;
 }
 
+function manyBadReferences(n: number): string {
+  const steps = Array.from({ length: n }, (_, i) => `  - { id: s${i}, number: ${i}, activity: x, actor: a, next: nowhere${i} }\n`).join('');
+  return `id: many-bad-references\nrevision: 1\nidentity: {agency: a, unit: u, number: n, name: n, createdOn: 2025-01-01, effectiveOn: 2025-01-01}\nactors: [{id: a, name: A}]\nsteps:\n${steps}ends: [{id: selesai, outcome: selesai}]\n`;
+}
+
 export function hostileCases(): HostileCase[] {
   return [
     { name: 'empty', content: '', code: 'yaml.empty' },
@@ -37,5 +42,7 @@ export function hostileCases(): HostileCase[] {
     { name: 'deep-indent', content: Array.from({ length: 900 }, (_, i) => ' '.repeat(i) + 'k:').join('\n') + ' 1\n', code: /^(yaml\.(too-deep|syntax)|schema\.unknown-property)$/ },
     { name: 'huge', content: 'id: x\nlegalBasis:\n' + '  - Undang-Undang Nomor 1 Tahun 2000 Tentang Sesuatu yang panjang sekali\n'.repeat(80_000), code: 'file.too-large' },
     { name: 'scalar', content: 'just a string\n', code: 'schema.type' },
+    // Thousands of unknown references, each a candidate for "did you mean": once took 100 s.
+    { name: 'many-bad-references', content: manyBadReferences(5_000), code: 'ref.unknown-target' },
   ];
 }

@@ -1,0 +1,36 @@
+/**
+ * An instance's state is the fold of its recorded events; the copy cached on
+ * the instance row is only a shortcut that replay must reproduce exactly.
+ */
+import type { SopDefinition } from '../definition/types.js';
+import type { StoredEvent, SopEvent } from '../store/index.js';
+import { foldEvents } from '../machine/fold.js';
+import type { InstanceState, MachineEvent } from '../machine/index.js';
+
+export interface RuntimeState extends InstanceState {
+  /** Case actors (Pemohon, Pengguna) bound at start: actor id -> user name. */
+  assignments: Record<string, string>;
+}
+
+/** The machine event a recorded event stands for; refusals and `started` move nothing. */
+export function machineEventOf(event: SopEvent): MachineEvent | undefined {
+  if (event.type === 'completed') {
+    return event.choice === undefined ? { type: 'COMPLETE', step: event.step! } : { type: 'COMPLETE', step: event.step!, choice: event.choice };
+  }
+  if (event.type === 'cancelled') return { type: 'CANCEL' };
+  return undefined;
+}
+
+/** Folds an instance's events (refusals skipped) into its state. */
+export function deriveState(def: SopDefinition, events: readonly Pick<StoredEvent, 'version' | 'event'>[]): RuntimeState {
+  const applied = events.filter((e) => e.version !== null);
+  const started = applied[0]?.event;
+  const machine = foldEvents(
+    def,
+    applied.flatMap((e) => {
+      const m = machineEventOf(e.event);
+      return m ? [m] : [];
+    }),
+  );
+  return { ...machine, assignments: { ...(started?.assignments ?? {}) } };
+}
