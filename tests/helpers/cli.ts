@@ -28,6 +28,7 @@ export function sop(args: string[], options: { cwd?: string; env?: Record<string
     input: options.input ?? '',
     encoding: 'utf8',
     timeout: 20_000,
+    maxBuffer: 256 * 1024 * 1024,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, ms: performance.now() - started };
 }
