@@ -84,7 +84,7 @@ describe('Each hostile input: exit 1, the file named, no stack trace, under 2 se
       expect(r.stderr).not.toMatch(STACK_TRACE);
       expect(r.stdout).not.toMatch(STACK_TRACE);
       const out = JSON.parse(r.stdout);
-      const problem = out.files[0].problems[0];
+      const problem = out.files[0].problems.find((p: { severity: string }) => p.severity === 'error');
       expect(problem.file).toContain(`${c.name}.yaml`);
       expect(problem.code).toMatch(c.code);
       // And the text form names the file too.
