@@ -10,6 +10,15 @@ import { registerValidate } from './commands/validate.js';
 import { registerCatalog } from './commands/catalog.js';
 import { registerShow } from './commands/show.js';
 import { registerPeople } from './commands/people.js';
+import { registerStart } from './commands/start.js';
+import { registerAdvance } from './commands/advance.js';
+import { registerStatus } from './commands/status.js';
+import { registerTasks } from './commands/tasks.js';
+import { registerList } from './commands/list.js';
+import { registerCancel } from './commands/cancel.js';
+import { registerOutput } from './commands/output.js';
+import { registerHistory } from './commands/history.js';
+import { registerDemo } from './commands/demo.js';
 import { reportError } from './report-error.js';
 
 export const EXIT_OK = 0;
@@ -41,7 +50,7 @@ Environment: SOP_DIR (like --sops), SOP_DB (like --db), SOP_USER (like --as),
 SOP_DEBUG=1 (show internal stack traces).
 Run "sop <command> --help" for the options of a command.`,
   );
-  for (const register of [registerValidate, registerCatalog, registerShow, registerPeople]) {
+  for (const register of [registerValidate, registerCatalog, registerShow, registerPeople, registerStart, registerTasks, registerStatus, registerAdvance, registerList, registerCancel, registerOutput, registerHistory, registerDemo]) {
     register(program, io);
   }
   // Subcommands inherit the output settings and the override that keeps the process alive for our exit code.

@@ -47,3 +47,18 @@ export { loadCalendar, checkCalendarFile, CALENDAR_FILES } from './calendar/load
 export { addWorkingTime, workingMinutesBetween, isOverdue, formatLocal } from './calendar/working-time.js';
 export { buildMachine, foldEvents, applyEvent, checkEvent, resolveChoice, currentStep, initialState, CANCELLED } from './machine/index.js';
 export type { MachineEvent, InstanceState, EventCheck } from './machine/index.js';
+export { startInstance, MAX_TITLE } from './runtime/start.js';
+export type { StartOptions } from './runtime/start.js';
+export { advanceInstance, MAX_OUTPUT_BYTES, MAX_NOTE } from './runtime/advance.js';
+export type { AdvanceOptions, OutputInput, Advanced } from './runtime/advance.js';
+export { instanceStatus, pendingStep } from './runtime/status.js';
+export type { StatusView, CurrentStepView } from './runtime/status.js';
+export { tasks, listInstances } from './runtime/inbox.js';
+export type { TaskView, ListedInstance } from './runtime/inbox.js';
+export { cancelInstance } from './runtime/cancel.js';
+export { readOutput } from './runtime/outputs.js';
+export type { StoredOutput } from './runtime/outputs.js';
+export { instanceHistory } from './runtime/history.js';
+export type { HistoryEntry } from './runtime/history.js';
+export { deriveState, machineEventOf } from './runtime/instance-state.js';
+export type { RuntimeState } from './runtime/instance-state.js';

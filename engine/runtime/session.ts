@@ -4,6 +4,8 @@
  * never touch the database never open it.
  */
 import { Store } from '../store/index.js';
+import type { OfficeCalendar } from '../calendar/calendar.js';
+import { loadCalendar } from '../calendar/load-calendar.js';
 import type { Identity } from './identity.js';
 
 export interface SessionOptions {
@@ -36,6 +38,14 @@ export class Session {
     // Only `sop init` may create the database; anything else on a missing file is a mistake worth naming.
     this.opened ??= Store.open(this.db, { mustExist: !this.create, clock: this.clock });
     return this.opened;
+  }
+
+  private officeCalendar: OfficeCalendar | undefined;
+
+  /** The office calendar beside the SOPs (sops/calendar.yaml), or the documented default. */
+  get calendar(): OfficeCalendar {
+    this.officeCalendar ??= loadCalendar(this.sops);
+    return this.officeCalendar;
   }
 
   close(): void {

@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import type { Io } from '../io.js';
+import { printJson } from '../io.js';
+import { withSession } from '../session.js';
+import { SopError, startInstance } from '../../engine/index.js';
+
+const collectAssign = (v: string, all: Record<string, string>) => {
+  const eq = v.indexOf('=');
+  if (eq <= 0 || eq === v.length - 1) throw new SopError('assign.syntax', `--assign takes <actor>=<user>, not "${v}"`, { exitCode: 2 });
+  return { ...all, [v.slice(0, eq)]: v.slice(eq + 1) };
+};
+
+export function registerStart(program: Command, io: Io): void {
+  program
+    .command('start')
+    .description('start an instance of an SOP; prints its id')
+    .argument('<sop-id>', 'the SOP to run (see sop catalog)')
+    .option('--title <text>', 'what this instance is about (default: the SOP name)')
+    .option('--assign <actor=user>', 'bind a person of the case, e.g. pemohon=budi (default: you); repeatable', collectAssign, {})
+    .option('--json', 'print {"id": ...}')
+    .action((sopId: string, opts: { title?: string; assign: Record<string, string>; json?: boolean }, cmd: Command) => {
+      const inst = withSession(cmd, (s) => startInstance(s, sopId, { ...(opts.title !== undefined ? { title: opts.title } : {}), assign: opts.assign }));
+      if (opts.json) printJson(io, { id: inst.id });
+      else io.out(`${inst.id}\n`);
+    });
+}

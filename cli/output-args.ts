@@ -1,0 +1,47 @@
+/** `--output "<id>=<text>"` and `--output "<id>=@<file>"`, checked before anything is read. */
+import { openSync, fstatSync, readSync, closeSync } from 'node:fs';
+import { SopError, MAX_OUTPUT_BYTES } from '../engine/index.js';
+import type { OutputInput } from '../engine/index.js';
+
+export function parseOutputArg(arg: string): OutputInput {
+  const eq = arg.indexOf('=');
+  if (eq <= 0) {
+    throw new SopError('output.syntax', 'an output is given as --output "<id>=<text>" or --output "<id>=@<file>"', { exitCode: 2 });
+  }
+  const id = arg.slice(0, eq);
+  const raw = arg.slice(eq + 1);
+  if (raw.startsWith('@@')) return { id, value: raw.slice(1) };
+  if (raw.startsWith('@')) return { id, value: readOutputFile(raw.slice(1)) };
+  return { id, value: raw };
+}
+
+function readOutputFile(path: string): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${code})`;
+    throw new SopError('output.file', `output file ${JSON.stringify(path)} ${why}`, { hint: 'give the path of a regular file, or the text itself without @' });
+  }
+  try {
+    const st = fstatSync(fd);
+    // Devices and pipes could be endless; folders have no content.
+    if (!st.isFile()) throw new SopError('output.file', `output file ${JSON.stringify(path)} is not a regular file`, { hint: 'give the path of a regular file' });
+    if (st.size > MAX_OUTPUT_BYTES) {
+      throw new SopError('output.too-large', `output file ${JSON.stringify(path)} is ${(st.size / 1024 / 1024).toFixed(1)} MiB; an output may be at most ${MAX_OUTPUT_BYTES / 1024 / 1024} MiB`, {
+        hint: 'store a reference (a path or document number) as text instead',
+      });
+    }
+    const buf = Buffer.alloc(st.size);
+    let off = 0;
+    while (off < st.size) {
+      const n = readSync(fd, buf, off, st.size - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    return buf.subarray(0, off);
+  } finally {
+    closeSync(fd);
+  }
+}

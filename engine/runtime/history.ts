@@ -1,0 +1,70 @@
+/**
+ * The timeline of an instance: every event with who, when, which step, the
+ * choice, the outputs (hashes only; a sensitive one only as given), the note,
+ * refused attempts, and each completed step's working time against its waktu.
+ */
+import type { Session } from './session.js';
+import { pinnedDefinition } from './definitions.js';
+import { getInstanceOrFail } from './lookup.js';
+import { workingMinutesBetween } from '../calendar/working-time.js';
+import { addWorkingTime } from '../calendar/working-time.js';
+
+export interface HistoryEntry {
+  seq: number;
+  at: string;
+  type: 'started' | 'completed' | 'refused' | 'cancelled';
+  user: string;
+  role: string | null;
+  osUser: string;
+  step: string | null;
+  stepNumber: string | null;
+  stepName: string | null;
+  choice: string | null;
+  choiceLabel: string | null;
+  outputs: { id: string; sha256?: string; size?: number; given?: true }[];
+  note: string | null;
+  reason: string | null;
+  /** For a completion: working minutes since the step became active, its standard, and whether it kept it. */
+  timing: { workingMinutes: number; standard: string | null; dueAt: string | null; onTime: boolean | null } | null;
+}
+
+export function instanceHistory(session: Session, id: string): { id: string; sop: string; title: string; entries: HistoryEntry[] } {
+  const inst = getInstanceOrFail(session, id);
+  const def = pinnedDefinition(session, inst.definitionHash);
+  const cal = session.calendar;
+  let activatedAt: string | null = null;
+  const entries = session.store.eventsOf(inst.id).map((e): HistoryEntry => {
+    const ev = e.event;
+    const step = ev.step ? def.steps.find((s) => s.id === ev.step) : undefined;
+    const exit = step?.kind === 'decision' && ev.choice ? step.exits.find((x) => x.id === ev.choice) : undefined;
+    let timing: HistoryEntry['timing'] = null;
+    if (ev.type === 'completed' && step && activatedAt) {
+      const due = step.time ? addWorkingTime(new Date(activatedAt), step.time, cal) : null;
+      timing = {
+        workingMinutes: Math.round(workingMinutesBetween(new Date(activatedAt), new Date(e.at), cal)),
+        standard: step.timeText,
+        dueAt: due ? due.toISOString() : null,
+        onTime: due ? new Date(e.at).getTime() <= due.getTime() : null,
+      };
+    }
+    if (e.version !== null) activatedAt = e.at;
+    return {
+      seq: e.seq,
+      at: e.at,
+      type: ev.type,
+      user: ev.by.user,
+      role: ev.by.role ?? null,
+      osUser: ev.by.osUser,
+      step: ev.step ?? null,
+      stepNumber: step?.number ?? null,
+      stepName: step?.activity ?? null,
+      choice: ev.choice ?? null,
+      choiceLabel: exit?.label ?? null,
+      outputs: (ev.outputs ?? []).map((o) => (o.sensitive ? { id: o.id, given: true as const } : { id: o.id, sha256: o.sha256!, size: o.size! })),
+      note: ev.note ?? null,
+      reason: ev.reason ?? null,
+      timing,
+    };
+  });
+  return { id: inst.id, sop: def.id, title: inst.title, entries };
+}

@@ -1,0 +1,70 @@
+/** `sop tasks` and `sop list`: the operator's inbox and the instance register. */
+import { SopError } from '../errors.js';
+import type { InstanceStatus } from '../store/index.js';
+import type { Session } from './session.js';
+import type { RuntimeState } from './instance-state.js';
+import { pinnedDefinition } from './definitions.js';
+import { currentView } from './status.js';
+import type { CurrentStepView } from './status.js';
+import { currentUser } from './people.js';
+
+export interface TaskView extends CurrentStepView {
+  instance: string;
+  sop: string;
+  title: string;
+}
+
+export function tasks(session: Session, options: { all?: boolean; overdue?: boolean } = {}): TaskView[] {
+  const me = options.all ? undefined : currentUser(session);
+  const now = session.clock();
+  const out: TaskView[] = [];
+  for (const inst of session.store.listInstances<RuntimeState>({ status: 'active' })) {
+    const def = pinnedDefinition(session, inst.definitionHash);
+    for (const view of currentView(session, inst, def, now)) {
+      if (me) {
+        const mine = view.assignee !== null ? view.assignee === me.name : me.roles.includes(view.actor);
+        if (!mine) continue;
+      }
+      if (options.overdue && !view.overdue) continue;
+      out.push({ instance: inst.id, sop: def.id, title: inst.title, ...view });
+    }
+  }
+  // Most urgent first; steps without a time standard last.
+  return out.sort((a, b) => (a.dueAt ?? '9999').localeCompare(b.dueAt ?? '9999') || a.instance.localeCompare(b.instance));
+}
+
+export interface ListedInstance {
+  id: string;
+  sop: string;
+  title: string;
+  status: InstanceStatus;
+  outcome: string | null;
+  current: string | null;
+  startedBy: string;
+  startedAt: string;
+  updatedAt: string;
+}
+
+const STATUSES: InstanceStatus[] = ['active', 'completed', 'cancelled'];
+
+export function listInstances(session: Session, options: { sop?: string; status?: string } = {}): ListedInstance[] {
+  if (options.status !== undefined && !STATUSES.includes(options.status as InstanceStatus)) {
+    throw new SopError('list.invalid-status', `unknown status "${options.status}"`, { hint: `use one of: ${STATUSES.join(', ')}`, exitCode: 2 });
+  }
+  return session.store
+    .listInstances<RuntimeState>({
+      ...(options.sop ? { sopId: options.sop } : {}),
+      ...(options.status ? { status: options.status as InstanceStatus } : {}),
+    })
+    .map((i) => ({
+      id: i.id,
+      sop: i.sopId,
+      title: i.title,
+      status: i.status,
+      outcome: i.outcome,
+      current: i.state.current,
+      startedBy: i.startedBy,
+      startedAt: i.startedAt,
+      updatedAt: i.updatedAt,
+    }));
+}

@@ -1,0 +1,124 @@
+/**
+ * What an instance looks like now: its current step, who must act, and when
+ * it falls due in the working time of the office calendar.
+ */
+import type { SopDefinition, Step } from '../definition/types.js';
+import { checkSopFile, sopFileIn } from '../definition/load.js';
+import { currentStep } from '../machine/fold.js';
+import { addWorkingTime, formatLocal } from '../calendar/working-time.js';
+import { definitionHash } from '../store/index.js';
+import type { Instance, InstanceStatus } from '../store/index.js';
+import type { Session } from './session.js';
+import type { RuntimeState } from './instance-state.js';
+import { pinnedDefinition } from './definitions.js';
+import { getInstanceOrFail } from './lookup.js';
+
+export interface CurrentStepView {
+  step: string;
+  number: string;
+  name: string;
+  actor: string;
+  actorName: string;
+  /** Who may act: the bound person for a case actor, else null (anyone holding the role). */
+  assignee: string | null;
+  activatedAt: string;
+  /** Activation plus the step's waktu in working time; null when the step has no time standard. */
+  dueAt: string | null;
+  dueLocal: string | null;
+  overdue: boolean;
+  timeStandard: string | null;
+  /** Exit ids of a decision: one of them is the --choice. */
+  choices: string[];
+  exits: { id: string; label: string; to: string }[];
+  outputs: { id: string; name: string; sensitive: boolean }[];
+}
+
+export interface StatusView {
+  id: string;
+  sop: string;
+  sopName: string;
+  revision: number;
+  definitionHash: string;
+  title: string;
+  status: InstanceStatus;
+  outcome: string | null;
+  version: number;
+  startedBy: string;
+  startedAt: string;
+  updatedAt: string;
+  assignments: Record<string, string>;
+  current: CurrentStepView[];
+  /** Set when sops/ holds a different revision than the one this instance is pinned to. */
+  newerRevision: { revision: number; note: string } | null;
+}
+
+export function currentView(session: Session, inst: Instance<RuntimeState>, def: SopDefinition, now: Date): CurrentStepView[] {
+  const step = inst.state.status === 'active' ? currentStep(def, inst.state) : undefined;
+  if (!step) return [];
+  return [stepView(session, inst, def, step, now)];
+}
+
+function stepView(session: Session, inst: Instance<RuntimeState>, def: SopDefinition, step: Step, now: Date): CurrentStepView {
+  const actor = def.actors.find((a) => a.id === step.actor)!;
+  // The step became active when the last state-changing event was written.
+  const activatedAt = inst.updatedAt;
+  const due = step.time ? addWorkingTime(new Date(activatedAt), step.time, session.calendar) : null;
+  return {
+    step: step.id,
+    number: step.number,
+    name: step.activity,
+    actor: actor.id,
+    actorName: actor.name,
+    assignee: actor.kind === 'case' ? (inst.state.assignments[actor.id] ?? null) : null,
+    activatedAt,
+    dueAt: due ? due.toISOString() : null,
+    dueLocal: due ? formatLocal(due, session.calendar) : null,
+    overdue: due !== null && now.getTime() > due.getTime(),
+    timeStandard: step.timeText,
+    choices: step.kind === 'decision' ? step.exits.map((x) => x.id) : [],
+    exits: step.kind === 'decision' ? step.exits.map((x) => ({ ...x })) : [],
+    outputs: step.outputs.map((o) => ({ ...o })),
+  };
+}
+
+export function instanceStatus(session: Session, id: string): StatusView {
+  const inst = getInstanceOrFail<RuntimeState>(session, id);
+  const def = pinnedDefinition(session, inst.definitionHash);
+  return {
+    id: inst.id,
+    sop: def.id,
+    sopName: def.identity.name,
+    revision: def.revision,
+    definitionHash: inst.definitionHash,
+    title: inst.title,
+    status: inst.status,
+    outcome: inst.outcome,
+    version: inst.version,
+    startedBy: inst.startedBy,
+    startedAt: inst.startedAt,
+    updatedAt: inst.updatedAt,
+    assignments: inst.state.assignments,
+    current: currentView(session, inst, def, session.clock()),
+    newerRevision: newerRevision(session, def, inst.definitionHash),
+  };
+}
+
+/** Whether the SOP file now says something else than the definition the instance is pinned to. */
+function newerRevision(session: Session, pinned: SopDefinition, pinnedHash: string): StatusView['newerRevision'] {
+  const file = sopFileIn(session.sops, pinned.id);
+  if (!file) return { revision: pinned.revision, note: `the SOP file is gone from ${session.sops}; this instance keeps its own copy` };
+  const current = checkSopFile(file).definition;
+  if (!current) return { revision: pinned.revision, note: `the SOP file is now invalid (sop validate ${file}); this instance keeps its own copy` };
+  if (definitionHash(current) === pinnedHash) return null;
+  return {
+    revision: current.revision,
+    note: `the SOP file now holds revision ${current.revision} (this instance runs revision ${pinned.revision} as it started); new instances use the new one`,
+  };
+}
+
+/** The step an instance waits on, without computing due times: what `advance` needs to know before asking for secrets. */
+export function pendingStep(session: Session, id: string): Step | undefined {
+  const inst = getInstanceOrFail<RuntimeState>(session, id);
+  const def = pinnedDefinition(session, inst.definitionHash);
+  return inst.state.status === 'active' ? currentStep(def, inst.state) : undefined;
+}
