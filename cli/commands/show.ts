@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
@@ -31,9 +32,7 @@ function parseWidth(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 40 || n > 400) {
     // Commander turns this into a usage error (exit 2).
-    throw new (class extends Error {
-      code = 'commander.invalidArgument';
-    })(`--width must be a whole number from 40 to 400, not "${v}"`);
+    throw new InvalidArgumentError(`a whole number from 40 to 400, not "${v}"`);
   }
   return n;
 }
