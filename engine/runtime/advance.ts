@@ -74,7 +74,8 @@ function tryAdvance(session: Session, me: User, inst: Instance<RuntimeState>, de
         type: 'refused',
         ...(onStep ? { step: onStep.id } : {}),
         ...(options.choice !== undefined ? { choice: printable(options.choice, 100) } : {}),
-        by: actorMeta(session, onStep?.actor),
+        // No role: the person did not act in one; the reason names the role the step needs.
+        by: actorMeta(session),
         reason: `${code}: ${message}`,
       });
     } catch (e) {

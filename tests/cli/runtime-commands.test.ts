@@ -131,6 +131,8 @@ describe('Given a new office database', () => {
     expect(decision.timing).toMatchObject({ standard: '10 Menit' });
     expect(h.entries[1]).toMatchObject({ note: 'Diajukan lewat surat resmi', outputs: [{ id: 'surat-permohonan', size: 35 }] });
     expect(h.entries[3].reason).toMatch(/^choice\.required: /);
+    // A refused attempt was not made in any role.
+    expect(h.entries[3]).toMatchObject({ type: 'refused', user: 'rina', role: null });
     const text = run(['history', id]).stdout;
     expect(text).toMatch(/REFUSED at step 3 Persetujuan\s+Permohonan\s+Pengecualian/);
     expect(text).toMatch(/choice\s+Setuju \(setuju\)/);

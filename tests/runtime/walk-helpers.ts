@@ -1,0 +1,323 @@
+/**
+ * The walks of the three seed SOPs, written out by hand from the documents
+ * (sops/*.yaml and the comments there on how each loop is read), for the
+ * seed-walk tests. Each path goes from the start to one end and takes each
+ * loop at most once; a maintainer checks each line against the procedure
+ * table: step, pelaksana, and the exit taken at a decision as printed.
+ *
+ * Also here: the outputs each step is given (its Output column), who plays
+ * each actor, and an asynchronous twin of tests/helpers/cli.ts `sop()` so
+ * that independent walks can run two CLI processes at a time.
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { CLI, ROOT } from '../helpers/cli.js';
+import type { CliResult } from '../helpers/cli.js';
+
+/** One row of the procedure table as a path walks it. */
+export interface Move {
+  /** Step id (the row). */
+  step: string;
+  /** Who acts: the actor id of the row's Pelaksana column. */
+  by: string;
+  /** At a decision: the exit taken, as its id and as the document prints its label. */
+  choice?: { id: string; label: string };
+}
+
+export interface WalkPath {
+  name: string;
+  moves: Move[];
+  /** The end reached, and its outcome. */
+  end: string;
+  outcome: string;
+}
+
+/**
+ * How a walk gives an output: `text` on the command line, `file` as
+ * `--output <id>=@<file>`, `stdin` for a sensitive output (never on the
+ * command line).
+ */
+export interface OutputPlan {
+  id: string;
+  how: 'text' | 'file' | 'stdin';
+}
+
+export interface SeedWalk {
+  sop: string;
+  /** Actor id -> the user who plays it: one user per standing role, one per person of the case. */
+  cast: Record<string, string>;
+  /** The actors of kind `case`: bound per instance, not roles. */
+  caseActors: string[];
+  /** Who starts an instance: the person of the case where the SOP has one. */
+  starter: string;
+  /** Step id -> the outputs the step declares (Output column), in the declared order. Steps not listed declare none. */
+  outputs: Record<string, OutputPlan[]>;
+  paths: WalkPath[];
+}
+
+/** The administrator of every test database; holds no role, so acting for a step is always refused. */
+export const ADMIN = 'admin';
+
+const move = (step: string, by: string, choice?: [id: string, label: string]): Move =>
+  choice ? { step, by, choice: { id: choice[0], label: choice[1] } } : { step, by };
+
+// --- Pengecualian Penerapan SMKI (B-434/DISKOMINFO/000.6/08/2025) ---------
+
+const PEMOHON = 'pemohon';
+const TIM_TEKNIS = 'pengelola-tim-teknis';
+const KABID_PERSANDIAN = 'kepala-bidang-persandian';
+
+const smkiStart = [
+  move('pengajuan-permohonan', PEMOHON), //                                 1 Pengajuan Permohonan
+  move('analisis-resiko', TIM_TEKNIS), //                                   2 Menganalisis Resiko Pengecualian
+];
+
+const pengecualianSmki: SeedWalk = {
+  sop: 'pengecualian-smki',
+  cast: { [PEMOHON]: 'sari', [TIM_TEKNIS]: 'andi', [KABID_PERSANDIAN]: 'rina' },
+  caseActors: [PEMOHON],
+  starter: 'sari',
+  outputs: {
+    'pengajuan-permohonan': [{ id: 'surat-permohonan', how: 'file' }],
+    'analisis-resiko': [{ id: 'daftar-resiko', how: 'text' }],
+    'perencanaan-implementasi': [{ id: 'hasil-analisis-data-log', how: 'text' }],
+    'identifikasi-anomali': [{ id: 'laporan-anomali', how: 'text' }],
+    'penyusunan-laporan': [{ id: 'laporan-implementasi-pengecualian', how: 'text' }],
+  },
+  paths: [
+    {
+      name: 'Setuju, Tidak Terjadi ⇒ selesai',
+      moves: [
+        ...smkiStart,
+        move('persetujuan-permohonan', KABID_PERSANDIAN, ['setuju', 'Setuju']), // 3 Persetujuan
+        move('perencanaan-implementasi', TIM_TEKNIS), //                          4 Perencanaan Implementasi
+        move('implementasi-teknis', TIM_TEKNIS, ['tidak-terjadi', 'Tidak Terjadi']), // 5 Implementasi Teknis
+        move('penyusunan-laporan', TIM_TEKNIS), //                                7 Penyusunan Laporan
+        move('pengiriman-laporan', TIM_TEKNIS), //                                8 Pengiriman laporan
+      ],
+      end: 'selesai',
+      outcome: 'selesai',
+    },
+    {
+      name: 'Setuju, Terjadi Anomali, (loop) Tidak Terjadi ⇒ selesai',
+      moves: [
+        ...smkiStart,
+        move('persetujuan-permohonan', KABID_PERSANDIAN, ['setuju', 'Setuju']), // 3
+        move('perencanaan-implementasi', TIM_TEKNIS), //                          4
+        move('implementasi-teknis', TIM_TEKNIS, ['terjadi-anomali', 'Terjadi Anomali']), // 5, connector A
+        move('identifikasi-anomali', TIM_TEKNIS), //                              6 Identifikasi Anomali, back to 5
+        move('implementasi-teknis', TIM_TEKNIS, ['tidak-terjadi', 'Tidak Terjadi']), // 5 again, connector B
+        move('penyusunan-laporan', TIM_TEKNIS), //                                7
+        move('pengiriman-laporan', TIM_TEKNIS), //                                8
+      ],
+      end: 'selesai',
+      outcome: 'selesai',
+    },
+    {
+      name: 'Tidak Setuju ⇒ ditolak',
+      moves: [
+        ...smkiStart,
+        move('persetujuan-permohonan', KABID_PERSANDIAN, ['tidak-setuju', 'Tidak Setuju']), // 3, connector C to the Pemohon
+      ],
+      end: 'ditolak',
+      outcome: 'ditolak',
+    },
+  ],
+};
+
+// --- Implementasi Security Patch Sistem Elektronik (B-435/DISKOMINFO/000.6/08/2025)
+
+const ADMINISTRATOR = 'administrator';
+
+const patchPlan = [
+  move('pemantauan-security-patch', ADMINISTRATOR), //                       1 Pemantauan Security Patch
+  move('perencanaan-implementasi', ADMINISTRATOR), //                        2 Perencanaan Implementasi
+];
+const patchApproved = [
+  move('analisis-rencana', TIM_TEKNIS, ['perlu-implementasi', 'Perlu Implementasi']), // 3 Menganalisis Rencana
+  move('persetujuan-izin', KABID_PERSANDIAN), //                             4 Persetujuan Izin
+  move('penjadwalan-implementasi', TIM_TEKNIS), //                           5 Penjadwalan
+];
+const patchAnomaly = [
+  move('implementasi-security-patch', TIM_TEKNIS, ['terjadi-anomali', 'Terjadi Anomali']), // 6, connector A
+  move('perencanaan-implementasi', ADMINISTRATOR), //                        2 again: the patch is planned anew
+];
+const patchDone = [
+  move('implementasi-security-patch', TIM_TEKNIS, ['tidak-terjadi', 'Tidak Terjadi']), // 6, connector B
+  move('penyusunan-laporan', TIM_TEKNIS), //                                 6 (printed twice) Penyusunan Laporan
+];
+const patchNotNeeded = move('analisis-rencana', TIM_TEKNIS, ['tidak-perlu', 'Tidak Perlu']); // 3
+
+const implementasiSecurityPatch: SeedWalk = {
+  sop: 'implementasi-security-patch',
+  cast: { [ADMINISTRATOR]: 'budi', [TIM_TEKNIS]: 'andi', [KABID_PERSANDIAN]: 'rina' },
+  caseActors: [],
+  starter: 'budi',
+  outputs: {
+    'analisis-rencana': [{ id: 'hasil-analisis-rekomendasi', how: 'text' }],
+    'persetujuan-izin': [{ id: 'persetujuan-rekomendasi', how: 'text' }],
+    'penyusunan-laporan': [{ id: 'laporan-hasil-implementasi', how: 'file' }],
+  },
+  paths: [
+    {
+      name: 'Perlu Implementasi, Tidak Terjadi ⇒ selesai',
+      moves: [...patchPlan, ...patchApproved, ...patchDone],
+      end: 'selesai',
+      outcome: 'selesai',
+    },
+    {
+      name: 'Perlu Implementasi, Terjadi Anomali, (loop) Perlu Implementasi, Tidak Terjadi ⇒ selesai',
+      moves: [...patchPlan, ...patchApproved, ...patchAnomaly, ...patchApproved, ...patchDone],
+      end: 'selesai',
+      outcome: 'selesai',
+    },
+    {
+      name: 'Perlu Implementasi, Terjadi Anomali, (loop) Tidak Perlu ⇒ tidak-perlu',
+      moves: [...patchPlan, ...patchApproved, ...patchAnomaly, patchNotNeeded],
+      end: 'tidak-perlu',
+      outcome: 'tidak-perlu',
+    },
+    {
+      name: 'Tidak Perlu ⇒ tidak-perlu',
+      moves: [...patchPlan, patchNotNeeded],
+      end: 'tidak-perlu',
+      outcome: 'tidak-perlu',
+    },
+  ],
+};
+
+// --- Pengelolaan Akses Pengguna (B-015/DISKOMINFO/000.8.3.3/04/2025) ---------
+
+const PENGGUNA = 'pengguna';
+const KABID_APTIKA = 'kepala-bidang-aptika';
+
+const aksesStart = [
+  move('usulan-pengguna-baru', PENGGUNA), //                                  1 Mengusulkan nama pengguna baru
+  move('penerimaan-usulan', KABID_APTIKA), //                                 2 Menerima usulan
+];
+
+const pengelolaanAksesPengguna: SeedWalk = {
+  sop: 'pengelolaan-akses-pengguna',
+  cast: { [KABID_APTIKA]: 'yusuf', [ADMINISTRATOR]: 'budi', [PENGGUNA]: 'dewi' },
+  caseActors: [PENGGUNA],
+  starter: 'dewi',
+  outputs: {
+    'kirim-logbook-ke-pengguna': [{ id: 'file-terenkripsi', how: 'file' }],
+    'kirim-logbook-ke-administrator': [
+      { id: 'file-terenkripsi-terisi', how: 'file' },
+      { id: 'file-form-logbook-pengguna', how: 'file' },
+    ],
+    'kirim-akun': [
+      { id: 'username', how: 'text' },
+      { id: 'password-sementara', how: 'stdin' },
+    ],
+  },
+  paths: [
+    {
+      name: 'Disetujui ⇒ selesai',
+      moves: [
+        ...aksesStart,
+        move('verifikasi-persetujuan', KABID_APTIKA, ['disetujui', 'Disetujui']), // 3 Memverifikasi dan menyetujui
+        move('disposisi-admin', KABID_APTIKA), //                                 4 Disposisi ke admin
+        move('enkripsi-logbook', ADMINISTRATOR), //                               5 Enkripsi logbook
+        move('kirim-logbook-ke-pengguna', ADMINISTRATOR), //                      6 Kirim logbook ke pengguna
+        move('kirim-logbook-ke-administrator', PENGGUNA), //                      7 Kirim hasil logbook, connector A
+        move('input-data-logbook', ADMINISTRATOR), //                             8 Input data logbook
+        move('kirim-akun', ADMINISTRATOR), //                                     9 Kirim username dan password
+        move('ubah-password-default', PENGGUNA), //                               10 Ubah password default
+      ],
+      end: 'selesai',
+      outcome: 'selesai',
+    },
+    {
+      name: 'Tidak disetujui ⇒ ditolak',
+      moves: [
+        ...aksesStart,
+        move('verifikasi-persetujuan', KABID_APTIKA, ['tidak-disetujui', 'Tidak disetujui']), // 3
+      ],
+      end: 'ditolak',
+      outcome: 'ditolak',
+    },
+  ],
+};
+
+export const SEED_WALKS: SeedWalk[] = [pengecualianSmki, implementasiSecurityPatch, pengelolaanAksesPengguna];
+
+// --- values the walks give --------------------------------------------------
+
+/** The value of an output at the n-th visit of its step (1-based): distinct per path, step and visit, so a loop records new content. */
+export function outputValue(sop: string, pathIndex: number, step: string, output: string, visit: number): string {
+  return `${sop} jalur ${pathIndex + 1}: ${step} / ${output}, kunjungan ${visit}`;
+}
+
+/** The temporary password a walk sends: must never reach the database or any output. */
+export function secretValue(pathIndex: number): string {
+  return `Rahasia-${pathIndex + 1}-Xq7!pW`;
+}
+
+export const sha256 = (content: string | Buffer): string => createHash('sha256').update(content).digest('hex');
+
+/** The roles to register: every standing actor of the walk, with its user. */
+export function roleHolders(walk: SeedWalk): [user: string, role: string][] {
+  return Object.entries(walk.cast)
+    .filter(([actor]) => !walk.caseActors.includes(actor))
+    .map(([actor, user]) => [user, actor]);
+}
+
+/** The people of the case: registered without any role. */
+export function casePeople(walk: SeedWalk): string[] {
+  return walk.caseActors.map((a) => walk.cast[a]!);
+}
+
+// --- the CLI, asynchronously ----------------------------------------------
+
+/**
+ * At most this many `sop` processes at a time: each is CPU-bound (about
+ * 0.3-0.5 s of node start-up and work), and the test machine has two cores.
+ */
+const MAX_PROCESSES = 2;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function slot(): Promise<() => void> {
+  if (running >= MAX_PROCESSES) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  return () => {
+    running--;
+    waiting.shift()?.();
+  };
+}
+
+/**
+ * `sop(args, {input})` of tests/helpers/cli.ts, as a promise: the same
+ * binary, the same cleared environment, standard input given and closed.
+ */
+export async function sopAsync(args: string[], options: { cwd?: string; env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
+  const release = await slot();
+  const started = performance.now();
+  try {
+    const env: Record<string, string | undefined> = { ...process.env };
+    for (const name of ['SOP_DIR', 'SOP_DB', 'SOP_USER', 'SOP_DEBUG']) delete env[name];
+    return await new Promise<CliResult>((resolve, reject) => {
+      const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env: { ...env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      child.on('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code: code ?? -1, stdout, stderr, ms: performance.now() - started });
+      });
+      // The child may exit without reading standard input: that is not an error here.
+      child.stdin.on('error', () => {});
+      child.stdin.end(options.input ?? '');
+    });
+  } finally {
+    release();
+  }
+}
