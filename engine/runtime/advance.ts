@@ -7,6 +7,7 @@
 import { SopError } from '../errors.js';
 import type { SopDefinition, Step } from '../definition/types.js';
 import { applyEvent, checkEvent, currentStep } from '../machine/fold.js';
+import { blobRef } from '../store/index.js';
 import type { Instance, OutputRecord, User } from '../store/index.js';
 import type { Session } from './session.js';
 import type { RuntimeState } from './instance-state.js';
@@ -125,9 +126,11 @@ function tryAdvance(session: Session, me: User, inst: Instance<RuntimeState>, de
   }
 
   const outputs = checkOutputs(s, options.outputs ?? [], refuse);
+  // Contents are stored with the event, in its transaction: a conflict leaves none behind.
+  const blobs = outputs.filter(({ spec }) => !spec.sensitive).map(({ input }) => input.value);
   const records: OutputRecord[] = outputs.map(({ spec, input }) => {
     if (spec.sensitive) return { id: spec.id, sensitive: true, given: true };
-    const ref = session.store.putBlob(input.value);
+    const ref = blobRef(input.value);
     return { id: spec.id, sha256: ref.sha256, size: ref.size };
   });
 
@@ -146,6 +149,7 @@ function tryAdvance(session: Session, me: User, inst: Instance<RuntimeState>, de
       },
       next,
       next.status === 'active' ? {} : { status: next.status, outcome: next.outcome },
+      blobs,
     );
   } catch (e) {
     if (e instanceof SopError && e.code === 'store.conflict') {

@@ -7,6 +7,17 @@ import { sha256Hex } from './definitions.js';
 import { writeTransaction } from './tx.js';
 import type { BlobRef } from './types.js';
 
+/** The bytes a blob stores for `content`: a string as UTF-8. */
+export function blobBytes(content: Uint8Array | string): Buffer {
+  return typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);
+}
+
+/** The address and size the content will have once stored, computed without touching the store. */
+export function blobRef(content: Uint8Array | string): BlobRef {
+  const bytes = blobBytes(content);
+  return { sha256: sha256Hex(bytes), size: bytes.length };
+}
+
 export class Blobs {
   private readonly insert: Database.Statement;
   private readonly selectContent: Database.Statement;
@@ -18,9 +29,9 @@ export class Blobs {
     this.selectSize = db.prepare('SELECT size FROM blobs WHERE sha256 = ?');
   }
 
-  /** Stores the content (a string is stored as UTF-8) unless already there. */
+  /** Stores the content (a string is stored as UTF-8) unless already there. Inside a write transaction it joins it. */
   put(content: Uint8Array | string): BlobRef {
-    const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);
+    const bytes = blobBytes(content);
     const ref = { sha256: sha256Hex(bytes), size: bytes.length };
     writeTransaction(this.db, () => this.insert.run(ref.sha256, ref.size, bytes));
     return ref;

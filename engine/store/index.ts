@@ -86,8 +86,15 @@ export class Store {
   createInstance<S>(input: NewInstance<S>): Instance<S> {
     return this.instances.create(input);
   }
-  appendEvent(instanceId: string, expectedVersion: number, event: SopEvent, state: unknown, update?: InstanceUpdate): Appended {
-    return this.instances.append(instanceId, expectedVersion, event, state, update);
+  /**
+   * Appends an event at `expectedVersion` + 1. `blobs` are the contents of
+   * its outputs: stored in the same transaction, so a conflict leaves none
+   * of them behind.
+   */
+  appendEvent(instanceId: string, expectedVersion: number, event: SopEvent, state: unknown, update?: InstanceUpdate, blobs: readonly (Uint8Array | string)[] = []): Appended {
+    return this.instances.append(instanceId, expectedVersion, event, state, update, () => {
+      for (const content of blobs) this.blobs.put(content);
+    });
   }
   appendRefusal(instanceId: string | null, expectedVersion: number | null, event: SopEvent): Recorded {
     return this.instances.refuse(instanceId, expectedVersion, event);
@@ -147,6 +154,7 @@ export class Store {
 
 export { canonicalJson } from './canonical-json.js';
 export { definitionHash, sha256Hex } from './definitions.js';
+export { blobRef } from './blobs.js';
 export { SCHEMA_VERSION } from './migrations/index.js';
 export { BUSY_TIMEOUT_MS } from './open.js';
 export type { OpenOptions } from './open.js';

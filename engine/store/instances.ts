@@ -110,12 +110,15 @@ export class Instances {
    * Appends a state-changing event: checks that the instance is still at
    * `expectedVersion`, writes the event as version + 1 and replaces the
    * cached state (and status/outcome/title when `update` says so), all in one
-   * immediate transaction.
+   * immediate transaction. `alongside` runs inside that transaction once the
+   * version has been checked (the event's output contents), so a conflict
+   * writes none of it.
    */
-  append(instanceId: string, expectedVersion: number, event: SopEvent, state: unknown, update: InstanceUpdate = {}): Appended {
+  append(instanceId: string, expectedVersion: number, event: SopEvent, state: unknown, update: InstanceUpdate = {}, alongside?: () => void): Appended {
     expectType(event, ['started', 'completed', 'cancelled'], 'append an event');
     return writeTransaction(this.db, () => {
       this.checkVersion(instanceId, expectedVersion);
+      alongside?.();
       const at = this.now();
       const version = expectedVersion + 1;
       const seq = this.log.append('event', instanceId, version, at, event);

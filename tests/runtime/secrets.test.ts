@@ -1,0 +1,236 @@
+/**
+ * "No value of a sensitive output appears in the database file, its WAL, or
+ * any output of the CLI."
+ *
+ * pengelolaan-akses-pengguna step 9 (kirim-akun) sends the account's
+ * temporary password, declared `sensitive: true`. A unique canary is given as
+ * that password; then every byte the system keeps or prints is searched for it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Session, initDatabase, addUser, startInstance, advanceInstance } from '../../dist/engine/index.js';
+import { sop, tempDir, SOPS, CLI, STACK_TRACE } from '../helpers/cli.js';
+
+let dir: string;
+let db: string;
+let id: string;
+
+const canary = (label: string) => `CANARY-${label}-${randomBytes(12).toString('hex')}`;
+/** What step 9 is completed with: the password is the canary; the username is a control that must be found. */
+const PASSWORD = canary('password');
+const USERNAME = `USERNAME-${randomBytes(12).toString('hex')}`;
+
+function as<T>(user: string, fn: (s: Session) => T, create = false): T {
+  const s = new Session({ db, sops: SOPS, identity: { user, osUser: 'tester' } }, { create });
+  try {
+    return fn(s);
+  } finally {
+    s.close();
+  }
+}
+
+const run = (args: string[], input?: string) => sop(args, { cwd: dir, env: { SOP_DB: db, SOP_DIR: SOPS }, ...(input !== undefined ? { input } : {}) });
+
+/** Runs `sop <args>` without waiting for the others. */
+function spawnSop(args: string[]): Promise<{ args: string[]; code: number | null; stdout: string; stderr: string }> {
+  const env: Record<string, string | undefined> = { ...process.env, SOP_DB: db, SOP_DIR: SOPS };
+  delete env.SOP_USER;
+  delete env.SOP_DEBUG;
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ args, code, stdout, stderr }));
+  });
+}
+
+const DB_FILES = () => [db, `${db}-wal`, `${db}-shm`];
+
+/** The bytes of the database, its WAL and its shared memory file, each as it is now. */
+function dbBytes(): { file: string; bytes: Buffer }[] {
+  return DB_FILES()
+    .filter((f) => existsSync(f))
+    .map((file) => ({ file, bytes: readFileSync(file) }));
+}
+
+/** The files that hold `text`, in UTF-8 or UTF-16 (SQLite can store either). */
+function filesHolding(text: string): string[] {
+  const forms = [Buffer.from(text, 'utf8'), Buffer.from(text, 'utf16le')];
+  return dbBytes()
+    .filter(({ bytes }) => forms.some((f) => bytes.includes(f)))
+    .map(({ file }) => file);
+}
+
+function checkpoint(): void {
+  const conn = new Database(db, { fileMustExist: true });
+  try {
+    conn.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    conn.close();
+  }
+}
+
+const USERS = { admin: 'admin', kabid: 'kabid.aptika', sysadmin: 'admin.sistem', pengguna: 'calon.pengguna' };
+
+beforeAll(() => {
+  dir = tempDir('sop-secrets-');
+  db = join(dir, 'sop.db');
+  as(USERS.admin, (s) => initDatabase(s, USERS.admin), true);
+  as(USERS.admin, (s) => {
+    addUser(s, USERS.kabid, ['kepala-bidang-aptika'], false);
+    addUser(s, USERS.sysadmin, ['administrator'], false);
+    addUser(s, USERS.pengguna, [], false);
+  });
+  // Steps 1 to 8, up to kirim-akun.
+  id = as(USERS.pengguna, (s) => startInstance(s, 'pengelolaan-akses-pengguna', { title: 'Akun SIMPEG untuk calon.pengguna' }).id);
+  const walk: [string, string, { choice?: string; outputs?: { id: string; value: string }[] }][] = [
+    [USERS.pengguna, 'usulan-pengguna-baru', {}],
+    [USERS.kabid, 'penerimaan-usulan', {}],
+    [USERS.kabid, 'verifikasi-persetujuan', { choice: 'disetujui' }],
+    [USERS.kabid, 'disposisi-admin', {}],
+    [USERS.sysadmin, 'enkripsi-logbook', {}],
+    [USERS.sysadmin, 'kirim-logbook-ke-pengguna', { outputs: [{ id: 'file-terenkripsi', value: 'logbook.zip (terenkripsi)' }] }],
+    [USERS.pengguna, 'kirim-logbook-ke-administrator', { outputs: [{ id: 'file-terenkripsi-terisi', value: 'logbook-terisi.zip' }, { id: 'file-form-logbook-pengguna', value: 'form logbook' }] }],
+    [USERS.sysadmin, 'input-data-logbook', {}],
+  ];
+  for (const [user, step, options] of walk) as(user, (s) => advanceInstance(s, id, { step, ...options }));
+  checkpoint();
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('Given an instance of pengelolaan-akses-pengguna at step 9 "kirim-akun", whose password-sementara is sensitive', () => {
+  it('the step is where the walk left it, and it asks for the sensitive output', () => {
+    const st = JSON.parse(run(['status', id, '--json']).stdout);
+    expect(st.current[0]).toMatchObject({ step: 'kirim-akun', outputs: [{ id: 'username', sensitive: false }, { id: 'password-sementara', sensitive: true }] });
+  });
+
+  it('when the password is given on the command line with --output, then it is refused (exit 1) and the value is nowhere: not on stderr, not in the history, not in the files', () => {
+    const secret = canary('argument');
+    const r = run(['advance', id, '--as', USERS.sysadmin, '--output', `username=${USERNAME}`, '--output', `password-sementara=${secret}`]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toMatch(STACK_TRACE);
+    expect(r.stderr).toMatch(/output "password-sementara" is sensitive and is never taken from the command line \[output\.sensitive-argument\]/);
+    expect(r.stderr).toContain('hint: give it at the prompt, or on standard input');
+    expect(r.stdout + r.stderr).not.toContain(secret);
+    const h = run(['history', id, '--json']);
+    expect(JSON.parse(h.stdout).entries.at(-1)).toMatchObject({ type: 'refused', step: 'kirim-akun' });
+    expect(h.stdout).not.toContain(secret);
+    expect(filesHolding(secret)).toEqual([]);
+    checkpoint();
+    expect(filesHolding(secret)).toEqual([]);
+  });
+
+  it('when the password is given on the command line as @file, then it is refused the same way and the content is nowhere', () => {
+    const secret = canary('file');
+    const file = join(dir, 'password.txt');
+    writeFileSync(file, `${secret}\n`);
+    const r = run(['advance', id, '--as', USERS.sysadmin, '--output', `username=${USERNAME}`, '--output', `password-sementara=@${file}`]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('[output.sensitive-argument]');
+    expect(r.stdout + r.stderr).not.toContain(secret);
+    expect(filesHolding(secret)).toEqual([]);
+    rmSync(file);
+  });
+
+  it('when someone without the role pipes a password on standard input, then it is refused and that value is nowhere either', () => {
+    const secret = canary('wrong-user');
+    const r = run(['advance', id, '--as', USERS.pengguna, '--output', `username=${USERNAME}`], `${secret}\n`);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('[auth.not-actor]');
+    expect(r.stdout + r.stderr).not.toContain(secret);
+    expect(filesHolding(secret)).toEqual([]);
+  });
+
+  describe('when the administrator completes it with the password on standard input', () => {
+    let advanced: ReturnType<typeof run>;
+    /**
+     * Held open (it reads, never writes) so that the WAL outlives the CLI process: the last connection
+     * to close checkpoints the WAL into the database and deletes it. A read-only connection opened
+     * while there is no WAL does not count as one, so this one is read-write.
+     */
+    let holder: Database.Database;
+
+    beforeAll(() => {
+      holder = new Database(db, { fileMustExist: true });
+      holder.prepare('SELECT count(*) FROM log').get();
+      advanced = run(['advance', id, '--as', USERS.sysadmin, '--step', 'kirim-akun', '--output', `username=${USERNAME}`], `${PASSWORD}\n`);
+    });
+
+    afterAll(() => {
+      if (holder.open) holder.close();
+    });
+
+    it('then the step is completed (exit 0) and the password is not in what advance printed', () => {
+      expect(advanced.code, advanced.stderr).toBe(0);
+      expect(advanced.stdout).toContain('completed kirim-akun');
+      expect(advanced.stdout + advanced.stderr).not.toContain(PASSWORD);
+    });
+
+    it('then, while the WAL still holds the new pages, the password is in none of the .db, .db-wal, .db-shm files, though the username given beside it is', () => {
+      expect(existsSync(`${db}-wal`)).toBe(true);
+      expect(readFileSync(`${db}-wal`).length).toBeGreaterThan(0);
+      // The control: the scan finds what was written by the same command.
+      expect(filesHolding(USERNAME).length).toBeGreaterThan(0);
+      expect(filesHolding(id).length).toBeGreaterThan(0);
+      expect(filesHolding(PASSWORD)).toEqual([]);
+      // Nor any long piece of it (a truncated or re-encoded copy).
+      expect(filesHolding(PASSWORD.slice(-20))).toEqual([]);
+    });
+
+    it('then the history records that it was given, by whom and when, and nothing else about it', () => {
+      const h = JSON.parse(run(['history', id, '--json']).stdout);
+      const done = h.entries.at(-1);
+      expect(done).toMatchObject({ type: 'completed', step: 'kirim-akun', user: USERS.sysadmin });
+      expect(done.outputs).toEqual([{ id: 'username', sha256: expect.any(String), size: USERNAME.length }, { id: 'password-sementara', given: true }]);
+    });
+
+    it('then no read command, with or without --json, prints it; and sop output says the password was given but never stored (exit 1)', async () => {
+      const outputIds = ['file-terenkripsi', 'file-terenkripsi-terisi', 'file-form-logbook-pengguna', 'username', 'password-sementara'];
+      const commands = [
+        ['status', id],
+        ['history', id],
+        ['tasks', '--all'],
+        ['tasks', '--as', USERS.pengguna],
+        ['tasks', '--as', USERS.sysadmin],
+        ['tasks', '--overdue', '--all'],
+        ['list'],
+        ['list', '--sop', 'pengelolaan-akses-pengguna'],
+        ['user', 'list'],
+        ...outputIds.map((o) => ['output', id, o]),
+      ].flatMap((c) => [c, [...c, '--json']]);
+      const results = await Promise.all(commands.map((c) => spawnSop(c)));
+      for (const r of results) {
+        const what = `sop ${r.args.join(' ')}: ${r.code}\n${r.stderr}`;
+        expect(r.stdout, what).not.toContain(PASSWORD);
+        expect(r.stderr, what).not.toContain(PASSWORD);
+        expect(r.stderr, what).not.toMatch(STACK_TRACE);
+        const sensitive = r.args[0] === 'output' && r.args[2] === 'password-sementara';
+        expect(r.code, what).toBe(sensitive ? 1 : 0);
+        if (sensitive) {
+          expect(r.stdout).toBe('');
+          expect(r.stderr).toMatch(new RegExp(`output "password-sementara" is sensitive: it was given by ${USERS.sysadmin.replace('.', '\\.')} at \\d{4}-\\d\\d-\\d\\dT[^ ]+, and its value was never stored \\[output\\.sensitive\\]`));
+        }
+      }
+      // The control: the username given beside it is read back, byte for byte.
+      const username = results.find((r) => r.args.join(' ') === `output ${id} username`)!;
+      expect(username.stdout).toBe(USERNAME);
+      const text = results.find((r) => r.args.join(' ') === `history ${id}`)!;
+      expect(text.stdout).toContain('password-sementara: given (sensitive, not stored)');
+    });
+
+    it('then after a checkpoint folds the WAL into the database, the password is still in none of the files', () => {
+      holder.close();
+      checkpoint();
+      expect(filesHolding(USERNAME)).toContain(db);
+      expect(filesHolding(PASSWORD)).toEqual([]);
+    });
+  });
+});
