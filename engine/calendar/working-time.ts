@@ -298,3 +298,29 @@ function instantOf(timeZone: string, day: DayNumber, ms: number): number {
   const second = naive - offsetAt(timeZone, first);
   return second;
 }
+
+const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
+const ZONED_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
+
+/**
+ * A time as a person types it on the command line: "2026-11-20" (the start
+ * of that day), "2026-11-20 10:00" or "2026-11-20T10:00" in the office's
+ * local time, or an ISO 8601 instant with its zone ("2026-11-20T02:00:00Z").
+ * Undefined when it is none of these.
+ */
+export function parseLocalTime(text: string, cal: OfficeCalendar): Date | undefined {
+  const s = text.trim();
+  if (ZONED_TIME.test(s)) {
+    const d = new Date(s);
+    return Number.isFinite(d.getTime()) ? d : undefined;
+  }
+  const m = LOCAL_TIME.exec(s);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, sec] = m.slice(1).map((x) => (x === undefined ? 0 : Number(x))) as number[];
+  const naive = Date.UTC(y!, mo! - 1, d!, h!, mi!, sec!);
+  const check = new Date(naive);
+  // Date.UTC rolls 2026-02-30 over into March: refuse what is not a real date and time.
+  if (check.getUTCMonth() !== mo! - 1 || check.getUTCDate() !== d! || h! > 23 || mi! > 59 || sec! > 59) return undefined;
+  const day = Math.floor(naive / DAY);
+  return new Date(instantOf(zoneOf(cal.timeZone), day, naive - day * DAY));
+}

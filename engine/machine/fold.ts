@@ -55,14 +55,31 @@ export function initialState(def: SopDefinition): InstanceState {
  * never be papered over: it throws SopError `machine.invalid-event`.
  */
 export function foldEvents(def: SopDefinition, events: readonly MachineEvent[]): InstanceState {
+  const replay = startReplay(def);
+  for (const event of events) replay.apply(event);
+  return replay.state();
+}
+
+/** A replay in progress: events applied one at a time, the state readable after each. */
+export interface Replay {
+  /** Applies the next recorded event; throws SopError `machine.invalid-event` if it does not apply. */
+  apply(event: MachineEvent): void;
+  state(): InstanceState;
+}
+
+/** Starts replaying an instance of `def` from its initial state (what foldEvents does, one event at a time). */
+export function startReplay(def: SopDefinition): Replay {
   const machine = buildMachine(def);
   const scope = replayScope(machine);
   const step = (snapshot: Snapshot, event: MachineEvent) => machine.transition(snapshot, event, scope);
   let snapshot = initialTransition(machine)[0];
-  events.forEach((event, index) => {
-    snapshot = apply(def, snapshot, event, index, step);
-  });
-  return toState(def, snapshot);
+  let index = 0;
+  return {
+    apply(event) {
+      snapshot = apply(def, snapshot, event, index++, step);
+    },
+    state: () => toState(def, snapshot),
+  };
 }
 
 /**
@@ -92,10 +109,18 @@ export function applyEvent(def: SopDefinition, state: InstanceState, event: Mach
  * both agree.
  */
 function replayScope(machine: SopMachine): AnyActorScope {
-  const self = createActor(machine);
-  const none = () => {};
-  return { self, id: '', sessionId: '', system: self.system, logger: none, defer: none, emit: none, stopChild: none, actionExecutor: none };
+  let scope = scopes.get(machine);
+  if (!scope) {
+    const self = createActor(machine);
+    const none = () => {};
+    scope = { self, id: '', sessionId: '', system: self.system, logger: none, defer: none, emit: none, stopChild: none, actionExecutor: none };
+    scopes.set(machine, scope);
+  }
+  return scope;
 }
+
+/** Inert, so one per machine serves every replay (verify replays thousands of instances of one SOP). */
+const scopes = new WeakMap<SopMachine, AnyActorScope>();
 
 function apply(def: SopDefinition, snapshot: Snapshot, event: MachineEvent, index: number, step: (s: Snapshot, e: MachineEvent) => Snapshot): Snapshot {
   // xstate throws on an event without a string type; recorded data may be anything, so refuse it as ours.

@@ -3,7 +3,7 @@
  * is kept once, and events refer to it by sha256.
  */
 import type Database from 'better-sqlite3';
-import { sha256Hex } from './definitions.js';
+import { sha256Hex } from './sha256.js';
 import { writeTransaction } from './tx.js';
 import type { BlobRef } from './types.js';
 

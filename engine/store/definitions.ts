@@ -3,17 +3,15 @@
  * definition it was started with, so editing the YAML later never changes
  * the meaning of its history.
  */
-import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { SopDefinition } from '../definition/types.js';
 import { canonicalJson } from './canonical-json.js';
 import type { Log } from './log.js';
 import { writeTransaction } from './tx.js';
 import type { DefinitionStored } from './types.js';
+import { sha256Hex } from './sha256.js';
 
-export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
+export { sha256Hex };
 
 /** The address of a definition: sha256 hex of its canonical JSON. */
 export function definitionHash(def: SopDefinition): string {

@@ -6,10 +6,12 @@
  */
 import type Database from 'better-sqlite3';
 import type { SopDefinition } from '../definition/types.js';
+import { AuditReads } from './audit-reads.js';
 import { Blobs } from './blobs.js';
+import type { Checkpoint } from './chain.js';
 import { Definitions } from './definitions.js';
 import { Instances, type NewInstance } from './instances.js';
-import { Log } from './log.js';
+import { Log, type RawLogRow } from './log.js';
 import { openDatabase, type OpenOptions } from './open.js';
 import { Users, type NewUser } from './users.js';
 import type {
@@ -40,6 +42,7 @@ export class Store {
   private readonly instances: Instances;
   private readonly users: Users;
   private readonly blobs: Blobs;
+  private auditReads: AuditReads | undefined;
 
   private constructor(db: Database.Database, file: string, clock: () => Date) {
     this.db = db;
@@ -67,6 +70,30 @@ export class Store {
   /** Log entries with seq greater than `seq` (0: from the start), in order. */
   logSince(seq: number, limit?: number): LogEntry[] {
     return this.log.since(seq, limit);
+  }
+  /** The chain's head: the last entry's seq and hash. */
+  head(): Checkpoint {
+    return this.log.head();
+  }
+  logEntry(seq: number): LogEntry | undefined {
+    return this.log.get(seq);
+  }
+  /** The entry just before `seq` as the log is now. */
+  logEntryBefore(seq: number): LogEntry | undefined {
+    return this.log.before(seq);
+  }
+  /** Every log entry of one instance, refusals included, oldest first. */
+  logOfInstance(instanceId: string): LogEntry[] {
+    return this.log.ofInstance(instanceId);
+  }
+  /** Streams log entries from `from` to `to` as raw rows (see RawLogRow). */
+  iterateLog(from?: number, to?: number): IterableIterator<RawLogRow> {
+    return this.log.iterate(from, to);
+  }
+  /** Whole-table reads for verification and export; prepared on first use, since most commands never audit. */
+  get audit(): AuditReads {
+    this.auditReads ??= new AuditReads(this.db);
+    return this.auditReads;
   }
 
   // --- definitions -------------------------------------------------------
@@ -155,6 +182,10 @@ export class Store {
 export { canonicalJson } from './canonical-json.js';
 export { definitionHash, sha256Hex } from './definitions.js';
 export { blobRef } from './blobs.js';
+export { CHAIN_TAG, GENESIS, canonicalEntry, chainHash, entryHash, formatCheckpoint, parseCheckpoint } from './chain.js';
+export type { ChainFields, Checkpoint } from './chain.js';
+export type { RawLogRow } from './log.js';
+export type { AuditReads, RawEventRow, StoredInstanceRow, StoredDefinitionRow, StoredUserRow } from './audit-reads.js';
 export { SCHEMA_VERSION } from './migrations/index.js';
 export { BUSY_TIMEOUT_MS } from './open.js';
 export type { OpenOptions } from './open.js';

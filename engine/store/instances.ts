@@ -101,7 +101,8 @@ export class Instances {
         input.id, def.sop_id, input.definitionHash, input.title,
         canonicalJson(input.state), input.event.by.user, at, at,
       );
-      this.log.append('event', input.id, 1, at, input.event);
+      // The pinning goes into the chained event itself: the instance row is only a cache.
+      this.log.append('event', input.id, 1, at, { ...input.event, definition: input.definitionHash });
       return this.get<S>(input.id)!;
     });
   }

@@ -1,9 +1,13 @@
 /**
- * The global log: one append-only sequence of everything that happened.
- * Appends happen only inside the write transactions of the other modules.
+ * The global log: one append-only sequence of everything that happened,
+ * each entry chained to the one before by its hash (see chain.ts).
+ * Appends happen only inside the write transactions of the other modules,
+ * which are IMMEDIATE: the last entry read here is still the last one when
+ * the new entry is inserted after it.
  */
 import type Database from 'better-sqlite3';
 import { canonicalJson } from './canonical-json.js';
+import { chainHash, GENESIS, type Checkpoint } from './chain.js';
 import type { LogEntry, LogKind } from './types.js';
 
 interface LogRow {
@@ -13,25 +17,50 @@ interface LogRow {
   version: number | null;
   at: string;
   payload: string;
+  prev_hash: string;
+  hash: string;
 }
+
+/** The columns of a log row, in this order, as `iterate` yields them (raw arrays are several times faster than objects). */
+export type RawLogRow = [seq: number, kind: LogKind, instanceId: string | null, version: number | null, at: string, payload: string, prevHash: string, hash: string];
+
+const COLUMNS = 'seq, kind, instance_id, version, at, payload, prev_hash, hash';
 
 export class Log {
   private readonly insert: Database.Statement;
+  private readonly selectHead: Database.Statement;
   private readonly selectSince: Database.Statement;
   private readonly selectSinceLimited: Database.Statement;
+  private readonly selectRange: Database.Statement;
+  private readonly selectOne: Database.Statement;
+  private readonly selectBefore: Database.Statement;
+  private readonly selectOfInstance: Database.Statement;
 
   constructor(db: Database.Database) {
-    this.insert = db.prepare(
-      'INSERT INTO log (kind, instance_id, version, at, payload) VALUES (?, ?, ?, ?, ?)',
-    );
-    this.selectSince = db.prepare('SELECT * FROM log WHERE seq > ? ORDER BY seq');
-    this.selectSinceLimited = db.prepare('SELECT * FROM log WHERE seq > ? ORDER BY seq LIMIT ?');
+    this.insert = db.prepare(`INSERT INTO log (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.selectHead = db.prepare('SELECT seq, hash FROM log ORDER BY seq DESC LIMIT 1');
+    this.selectSince = db.prepare(`SELECT ${COLUMNS} FROM log WHERE seq > ? ORDER BY seq`);
+    this.selectSinceLimited = db.prepare(`SELECT ${COLUMNS} FROM log WHERE seq > ? ORDER BY seq LIMIT ?`);
+    this.selectRange = db.prepare(`SELECT ${COLUMNS} FROM log WHERE seq >= ? AND seq <= ? ORDER BY seq`).raw();
+    this.selectOne = db.prepare(`SELECT ${COLUMNS} FROM log WHERE seq = ?`);
+    this.selectBefore = db.prepare(`SELECT ${COLUMNS} FROM log WHERE seq < ? ORDER BY seq DESC LIMIT 1`);
+    this.selectOfInstance = db.prepare(`SELECT ${COLUMNS} FROM log WHERE instance_id = ? ORDER BY seq`);
   }
 
-  /** Appends one entry; call inside a write transaction. Returns its seq. */
+  /** Appends one entry, chained to the current head; call inside a write transaction. Returns its seq. */
   append(kind: LogKind, instanceId: string | null, version: number | null, at: string, payload: unknown): number {
-    const info = this.insert.run(kind, instanceId, version, at, canonicalJson(payload));
-    return Number(info.lastInsertRowid);
+    const text = canonicalJson(payload);
+    const head = this.head();
+    const seq = head.seq + 1;
+    const hash = chainHash(head.hash, { seq, kind, instanceId, version, at }, text);
+    this.insert.run(seq, kind, instanceId, version, at, text, head.hash, hash);
+    return seq;
+  }
+
+  /** The last entry's seq and hash; seq 0 and GENESIS when the log is empty. */
+  head(): Checkpoint {
+    const row = this.selectHead.get() as { seq: number; hash: string } | undefined;
+    return row ?? { seq: 0, hash: GENESIS };
   }
 
   /** Entries after `seq` (0 for all), oldest first, payload kept as the stored text. */
@@ -39,8 +68,30 @@ export class Log {
     const rows = (limit === undefined ? this.selectSince.all(seq) : this.selectSinceLimited.all(seq, limit)) as LogRow[];
     return rows.map(toEntry);
   }
+
+  /** One entry, if there is one at `seq`. */
+  get(seq: number): LogEntry | undefined {
+    const row = this.selectOne.get(seq) as LogRow | undefined;
+    return row && toEntry(row);
+  }
+
+  /** The entry just before `seq` in the log as it is now (not necessarily seq - 1, if entries are missing). */
+  before(seq: number): LogEntry | undefined {
+    const row = this.selectBefore.get(seq) as LogRow | undefined;
+    return row && toEntry(row);
+  }
+
+  /** Every entry of an instance (events and refusals), oldest first. */
+  ofInstance(instanceId: string): LogEntry[] {
+    return (this.selectOfInstance.all(instanceId) as LogRow[]).map(toEntry);
+  }
+
+  /** Streams the entries from `from` to `to` (inclusive) as raw rows, without holding them all in memory. */
+  iterate(from = 1, to = Number.MAX_SAFE_INTEGER): IterableIterator<RawLogRow> {
+    return this.selectRange.iterate(from, to) as IterableIterator<RawLogRow>;
+  }
 }
 
 function toEntry(r: LogRow): LogEntry {
-  return { seq: r.seq, kind: r.kind, instanceId: r.instance_id, version: r.version, at: r.at, payload: r.payload };
+  return { seq: r.seq, kind: r.kind, instanceId: r.instance_id, version: r.version, at: r.at, payload: r.payload, prevHash: r.prev_hash, hash: r.hash };
 }

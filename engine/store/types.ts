@@ -32,6 +32,8 @@ export interface SopEvent {
   outputs?: OutputRecord[];
   note?: string;
   by: ActorMeta;
+  /** `started`: the hash of the definition the instance is pinned to, so the pinning itself is in the chain. */
+  definition?: string;
   /** `started`: the instance title. */
   title?: string;
   /** `started` (or later): case actor id → user name. */
@@ -82,6 +84,9 @@ export interface LogEntry {
   version: number | null;
   at: string;
   payload: string;
+  /** The chain: the hash of the entry before, and this entry's hash. */
+  prevHash: string;
+  hash: string;
 }
 
 /** An instance event read back from the log. */

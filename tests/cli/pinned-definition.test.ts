@@ -20,6 +20,8 @@ describe('Given an instance started on revision 1 of its SOP', () => {
     run(['advance', id, '--output', 'surat-permohonan=Surat'], 'kepala');
     const before = JSON.parse(run(['status', id, '--json']).stdout);
     expect(before.newerRevision).toBeNull();
+    const replayBefore = JSON.parse(run(['replay', id, '--json']).stdout);
+    expect(replayBefore.matches).toBe(true);
 
     // The maintainer raises the revision, changes a waktu and renames an output.
     const file = join(sops, 'pengecualian-smki.yaml');
@@ -39,6 +41,12 @@ describe('Given an instance started on revision 1 of its SOP', () => {
     expect(after.newerRevision).toMatchObject({ revision: 2 });
     expect(run(['status', id]).stdout).toMatch(/Note: the SOP file now holds revision 2/);
 
+    // Its replay and its verification do not change: they use the pinned definition, not the file.
+    expect(JSON.parse(run(['replay', id, '--json']).stdout)).toEqual(replayBefore);
+    const verified = run(['verify', id, '--json']);
+    expect(verified.code).toBe(0);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, breaks: [] });
+
     // The old output id still completes the step; the new one is unknown to this instance.
     const wrong = run(['advance', id, '--output', 'daftar-risiko=x'], 'tono');
     expect(wrong.code).toBe(1);
@@ -48,5 +56,8 @@ describe('Given an instance started on revision 1 of its SOP', () => {
     // A new instance uses revision 2.
     const fresh = JSON.parse(run(['start', 'pengecualian-smki', '--json'], 'kepala').stdout).id;
     expect(JSON.parse(run(['status', fresh, '--json']).stdout)).toMatchObject({ revision: 2, newerRevision: null });
+
+    // And the whole store, with instances on both revisions, verifies.
+    expect(JSON.parse(run(['verify', '--json']).stdout)).toMatchObject({ ok: true, instances: 2, definitions: 2 });
   });
 });

@@ -32,7 +32,9 @@ import {
   isSopError,
   loadSop,
   readOutput,
+  replayRecorded,
   startInstance,
+  verifyStore,
 } from '../../dist/engine/index.js';
 import type { HistoryEntry, OutputInput, SopDefinition, StatusView } from '../../dist/engine/index.js';
 import { SOPS, STACK_TRACE, tempDir } from '../helpers/cli.js';
@@ -251,6 +253,14 @@ describe.concurrent('Seed walks through the built CLI (a child process per comma
       expect(history).toMatchObject({ id, sop: walk.sop });
       expect(history.entries.map(entryOf)).toEqual(expectedHistory(walk, path, i));
 
+      // And `sop replay` rebuilds it event by event through the pinned definition to the recorded state,
+      // and `sop verify` finds the chain and every replay intact
+      const replay = await cliJson<{ matches: boolean; final: { status: string; outcome: string }; events: unknown[] }>(db, ADMIN, ['replay', id, '--json']);
+      expect(replay).toMatchObject({ matches: true, final: { status: 'completed', outcome: path.outcome } });
+      expect(replay.events).toHaveLength(path.moves.length + 1);
+      const verified = await cliJson<{ ok: boolean; instances: number; breaks: unknown[] }>(db, ADMIN, ['verify', '--json']);
+      expect(verified).toMatchObject({ ok: true, instances: 1, breaks: [] });
+
       // And a temporary password never reaches the output or the database file
       const secret = secretValue(i);
       expect(historyOut).not.toContain(secret);
@@ -332,8 +342,10 @@ describe('Seed walks in-process through the engine API', () => {
           replayEqualsCache(`after ${m.step}`);
         }
 
-        // Then the instance has reached the path's end
+        // Then the instance has reached the path's end, and the replay of its events equals what was recorded
         expectEnded(instanceStatus(as(ADMIN), inst.id), path, path.moves.length);
+        expect(replayRecorded(as(ADMIN), inst.id)).toMatchObject({ matches: true, breaks: [] });
+        expect(verifyStore(store)).toMatchObject({ ok: true, breaks: [], instances: 1, events: 1 + 2 * path.moves.length });
         expect(store.getInstance(inst.id)!.state).toMatchObject({ status: 'completed', current: null, end: path.end, outcome: path.outcome });
 
         // And the history has the start and the completions in order, each refusal where it happened

@@ -1,19 +1,23 @@
 /**
  * The first schema. Never edit a migration that has shipped: add the next
  * numbered file instead, so every existing database walks the same path.
+ * (The hash chain columns joined this one before any release.)
  */
 export const sql = `
 -- One global, append-only log of everything that happened: definitions
 -- stored, instance events (including refusals), user and role changes.
--- A later migration adds a hash chain over (seq, kind, instance_id,
--- version, at, payload), which is why payload is canonical JSON text.
+-- Each entry is hashed with the hash of the one before it (engine/store/
+-- chain.ts): hash = SHA-256("sop.log.v1" LF prev_hash LF canonical entry),
+-- so an edited, deleted, inserted or moved entry breaks the chain.
 CREATE TABLE log (
   seq         INTEGER PRIMARY KEY AUTOINCREMENT,  -- AUTOINCREMENT: a seq is never reused
   kind        TEXT NOT NULL CHECK (kind IN ('definition', 'event', 'user')),
   instance_id TEXT NULL REFERENCES instances(id),
   version     INTEGER NULL CHECK (version IS NULL OR version >= 1),  -- the instance version this entry creates; NULL for refusals and non-events
   at          TEXT NOT NULL,                      -- ISO 8601 UTC
-  payload     TEXT NOT NULL                       -- canonical JSON
+  payload     TEXT NOT NULL,                      -- canonical JSON
+  prev_hash   TEXT NOT NULL,                      -- hash of the entry before (64 zeros for the first)
+  hash        TEXT NOT NULL                       -- this entry's chain hash
 );
 -- At most one entry creates a given version: a second line of defence
 -- behind the expected-version check.
@@ -38,6 +42,8 @@ CREATE TABLE definitions (
 );
 CREATE INDEX definitions_sop ON definitions(sop_id, revision, log_seq);
 CREATE TRIGGER definitions_no_update BEFORE UPDATE ON definitions
+  BEGIN SELECT RAISE(ABORT, 'definitions are immutable'); END;
+CREATE TRIGGER definitions_no_delete BEFORE DELETE ON definitions
   BEGIN SELECT RAISE(ABORT, 'definitions are immutable'); END;
 
 -- The current state of each instance: a cache that replaying its events
@@ -76,4 +82,8 @@ CREATE TABLE blobs (
   size    INTEGER NOT NULL,
   content BLOB NOT NULL
 );
+CREATE TRIGGER blobs_no_update BEFORE UPDATE ON blobs
+  BEGIN SELECT RAISE(ABORT, 'stored outputs are immutable'); END;
+CREATE TRIGGER blobs_no_delete BEFORE DELETE ON blobs
+  BEGIN SELECT RAISE(ABORT, 'stored outputs are immutable'); END;
 `;

@@ -1,0 +1,80 @@
+import { closeSync, existsSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { Command } from 'commander';
+import type { Io } from '../io.js';
+import { printJson } from '../io.js';
+import { withSession } from '../session.js';
+import { writeBundle, formatCheckpoint, SopError } from '../../engine/index.js';
+import type { BundleSummary } from '../../engine/index.js';
+
+export function registerExport(program: Command, io: Io): void {
+  program
+    .command('export')
+    .description('write a self-contained bundle of an instance (or of the whole store) that sop verify --bundle checks offline')
+    .argument('[instance]', 'the instance to export')
+    .option('--all', 'export the whole store')
+    .option('--out <file>', 'write the bundle to this file (refused if it exists); default: standard output')
+    .option('--json', 'print the summary as JSON: {file, lines, entries, instances, definitions, outputs, head}')
+    .addHelpText(
+      'after',
+      `
+A bundle is JSON Lines: the pinned definitions, the instances with their
+recorded state, the hashes of their stored outputs, the log entries of the
+chain from the instance's first one to the head (other instances' entries
+only by the digest of their content), and the head checkpoint. On another
+machine, \`sop verify --bundle <file>\` checks it with no database.`,
+    )
+    .action((instance: string | undefined, opts: { all?: boolean; out?: string; json?: boolean }, cmd: Command) => {
+      if ((instance === undefined) === !opts.all) {
+        throw new SopError('usage', instance === undefined ? 'give an instance to export, or --all' : 'give an instance or --all, not both', { exitCode: 2, hint: 'see sop export --help' });
+      }
+      const scope = instance === undefined ? ({ all: true } as const) : { instance };
+      const summary = withSession(cmd, (s) => {
+        const by = { user: s.identity.user, osUser: s.identity.osUser };
+        if (opts.out === undefined) return writeBundle(s.store, scope, by, s.clock(), (text) => io.out(text));
+        return writeFileAtomically(opts.out, (write) => writeBundle(s.store, scope, by, s.clock(), write));
+      });
+      if (opts.out === undefined) {
+        // The bundle is on stdout: the summary must not mix into it.
+        io.err(`exported ${describe(summary)}\n`);
+      } else if (opts.json) {
+        printJson(io, { file: opts.out, ...summary });
+      } else {
+        io.out(`wrote ${opts.out}: ${describe(summary)}\n`);
+      }
+    });
+}
+
+function describe(s: BundleSummary): string {
+  return `${s.entries} entries, ${s.instances} instance(s), ${s.definitions} definition(s), ${s.outputs} output hash(es); head ${formatCheckpoint(s.head)}`;
+}
+
+/** Writes to a temporary file beside `file` and renames it into place: a failed export leaves no half bundle. */
+function writeFileAtomically<T>(file: string, fill: (write: (text: string) => void) => T): T {
+  if (existsSync(file)) throw new SopError('export.exists', `${file} already exists`, { hint: 'choose a new file name; a bundle is never overwritten' });
+  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  let fd: number;
+  try {
+    fd = openSync(temp, 'wx');
+  } catch (e) {
+    throw new SopError('export.unwritable', `cannot write ${file}: ${(e as NodeJS.ErrnoException).code}`, { hint: 'check that the directory exists and is writable' });
+  }
+  try {
+    const result = fill((text) => {
+      writeSync(fd, text);
+    });
+    closeSync(fd);
+    renameSync(temp, file);
+    return result;
+  } catch (e) {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+    rmSync(temp, { force: true });
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && code.startsWith('E')) throw new SopError('export.unwritable', `cannot write ${file}: ${code}`, { hint: 'check the free space and permissions of its directory' });
+    throw e;
+  }
+}

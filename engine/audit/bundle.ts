@@ -1,0 +1,338 @@
+/**
+ * Offline bundles: everything needed to check a history on another machine
+ * with this tool alone, no database. A bundle is JSON Lines, so a large one
+ * is written and checked a line at a time:
+ *
+ *   {"sopBundle":1, "exportedAt", "exportedBy", "scope", "anchor", "head"}   the header
+ *   {"definition": {hash, sop, revision, body}}        each pinned definition (body: canonical JSON text)
+ *   {"instance": {id, sop, definitionHash, title, status, outcome, version, state, startedBy, startedAt, updatedAt}}
+ *   {"output": {sha256, size}}                         each stored output the events name (hashes, not content)
+ *   {"entry": {seq, kind, instanceId, version, at, prevHash, hash, payload | payloadSha256}}   the chain, in order
+ *   {"end": {"lines": n, "sha256": ...}}               digest of the lines before it
+ *
+ * The chain runs from `anchor` (the entry before the first one carried;
+ * seq 0 and GENESIS for a whole-store bundle) to `head`. A bundle of one
+ * instance carries, in that range, its entries, the definition and user
+ * entries in full, and every other entry by its payload's digest only: the
+ * chain can be recomputed end to end without disclosing other instances.
+ */
+import { createHash } from 'node:crypto';
+import type { Store, Checkpoint, StoredInstanceRow, RawEventRow, SopEvent } from '../store/index.js';
+import { GENESIS } from '../store/chain.js';
+import { sha256Hex } from '../store/sha256.js';
+import type { SopDefinition } from '../definition/types.js';
+import { SopError } from '../errors.js';
+import { sortBreaks, type Break } from './breaks.js';
+import { ChainCheck, checkCheckpoint, type ChainEntry } from './chain-check.js';
+import { replayInstance } from './instance-replay.js';
+import { MAX_BREAKS, type VerifyReport } from './verify.js';
+
+export const BUNDLE_FORMAT = 1;
+
+export interface BundleHeader {
+  sopBundle: number;
+  exportedAt: string;
+  exportedBy: { user: string; osUser: string };
+  scope: { instance: string } | { all: true };
+  anchor: Checkpoint;
+  head: Checkpoint;
+}
+
+export interface BundleInstance {
+  id: string;
+  sop: string;
+  definitionHash: string;
+  title: string;
+  status: string;
+  outcome: string | null;
+  version: number;
+  /** The recorded state, as the canonical JSON text the store keeps. */
+  state: string;
+  startedBy: string;
+  startedAt: string;
+  updatedAt: string;
+}
+
+export interface BundleSummary {
+  lines: number;
+  entries: number;
+  instances: number;
+  definitions: number;
+  outputs: number;
+  head: Checkpoint;
+}
+
+/**
+ * Writes the bundle of one instance, or of the whole store, a line at a
+ * time through `write`. It reads inside one transaction, so a command
+ * writing meanwhile cannot make the bundle inconsistent.
+ */
+export function writeBundle(store: Store, scope: BundleHeader['scope'], by: BundleHeader['exportedBy'], at: Date, write: (line: string) => void): BundleSummary {
+  return store.db.transaction(() => {
+    const head = store.head();
+    const digest = new LineDigest(write);
+    const summary: BundleSummary = { lines: 0, entries: 0, instances: 0, definitions: 0, outputs: 0, head };
+    const all = !('instance' in scope);
+    let anchor: Checkpoint = { seq: 0, hash: GENESIS };
+    let instances: StoredInstanceRow[];
+    let events: RawEventRow[] = [];
+    if (all) {
+      instances = [...store.audit.instanceRows()];
+    } else {
+      const [row] = store.audit.instanceRows(scope.instance);
+      events = [...store.audit.eventRows(scope.instance)];
+      if (!row || events.length === 0) {
+        throw new SopError('instance.unknown', `no instance "${scope.instance}" in ${store.path}`, { hint: 'see sop list' });
+      }
+      instances = [row];
+      const before = store.logEntryBefore(events[0]![0]);
+      if (before) anchor = { seq: before.seq, hash: before.hash };
+    }
+    digest.line({ sopBundle: BUNDLE_FORMAT, exportedAt: at.toISOString(), exportedBy: by, scope, anchor, head } satisfies BundleHeader);
+
+    const pinned = new Set(instances.map((i) => i.definition_hash));
+    for (const d of store.audit.definitionRows()) {
+      if (!all && !pinned.has(d.hash)) continue;
+      digest.line({ definition: { hash: d.hash, sop: d.sop_id, revision: d.revision, body: d.body } });
+      summary.definitions++;
+    }
+    for (const r of instances) {
+      const instance: BundleInstance = {
+        id: r.id, sop: r.sop_id, definitionHash: r.definition_hash, title: r.title, status: r.status, outcome: r.outcome,
+        version: r.version, state: r.state, startedBy: r.started_by, startedAt: r.started_at, updatedAt: r.updated_at,
+      };
+      digest.line({ instance });
+      summary.instances++;
+    }
+    const outputs = new Map<string, number>();
+    if (all) {
+      for (const b of store.audit.blobs()) outputs.set(b.sha256, b.size);
+    } else {
+      for (const row of events) {
+        for (const o of (JSON.parse(row[4]) as SopEvent).outputs ?? []) if (o.sha256) outputs.set(o.sha256, o.size ?? 0);
+      }
+    }
+    for (const [sha256, size] of outputs) digest.line({ output: { sha256, size } });
+    summary.outputs = outputs.size;
+
+    const mine = all ? undefined : scope.instance;
+    for (const [seq, kind, instanceId, version, entryAt, payload, prevHash, hash] of store.iterateLog(anchor.seq + 1, head.seq)) {
+      const full = mine === undefined || instanceId === mine || kind === 'user' || (kind === 'definition' && pinned.has(definitionOf(payload)));
+      const entry = { seq, kind, instanceId, version, at: entryAt, prevHash, hash, ...(full ? { payload } : { payloadSha256: sha256Hex(payload) }) };
+      digest.line({ entry });
+      summary.entries++;
+    }
+    summary.lines = digest.count;
+    write(JSON.stringify({ end: { lines: digest.count, sha256: digest.hex() } }) + '\n');
+    summary.lines++;
+    return summary;
+  })();
+}
+
+function definitionOf(payload: string): string {
+  try {
+    return (JSON.parse(payload) as { hash?: string }).hash ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/** Writes lines and keeps a running digest of them, for the trailer. */
+class LineDigest {
+  count = 0;
+  private readonly parts: string[] = [];
+  private size = 0;
+  private readonly hasher = createHash('sha256');
+
+  constructor(private readonly write: (line: string) => void) {}
+
+  line(value: unknown): void {
+    const text = JSON.stringify(value) + '\n';
+    this.hasher.update(text);
+    this.count++;
+    // Batches small lines into larger writes.
+    this.parts.push(text);
+    this.size += text.length;
+    if (this.size > 1 << 20) this.flush();
+  }
+
+  hex(): string {
+    this.flush();
+    return this.hasher.digest('hex');
+  }
+
+  private flush(): void {
+    if (this.parts.length) this.write(this.parts.join(''));
+    this.parts.length = 0;
+    this.size = 0;
+  }
+}
+
+/** Checks a bundle's bytes: its chain, definitions, replays and trailer. */
+export function verifyBundle(bytes: Buffer, options: { checkpoint?: Checkpoint } = {}): VerifyReport {
+  const started = performance.now();
+  const breaks: Break[] = [];
+  const invalid = (message: string): VerifyReport => finish({ code: 'bundle.invalid', message });
+  const report: VerifyReport = {
+    ok: false, instance: null, head: { seq: 0, hash: GENESIS }, entries: 0, instances: 0, events: 0,
+    definitions: 0, blobs: 0, users: 0, checkpoint: null, breaks: [], moreBreaks: 0, ms: { chain: 0, replay: 0, total: 0 },
+  };
+  function finish(extra?: Break): VerifyReport {
+    if (extra) breaks.push(extra);
+    const sorted = sortBreaks(breaks);
+    report.breaks = sorted.slice(0, MAX_BREAKS);
+    report.moreBreaks = sorted.length - report.breaks.length;
+    report.ok = sorted.length === 0;
+    report.ms.total = performance.now() - started;
+    return report;
+  }
+
+  const lines = splitLines(bytes);
+  if (lines.length < 2) return invalid('this is not a sop bundle: it has fewer than two lines (a header and a trailer)');
+  const hasher = createHash('sha256');
+  const parsed: unknown[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    try {
+      parsed.push(JSON.parse(lines[i]!));
+    } catch {
+      return invalid(`line ${i + 1} of the bundle is not JSON`);
+    }
+    if (i < lines.length - 1) hasher.update(lines[i]! + '\n');
+  }
+  const header = parsed[0] as Partial<BundleHeader> | null;
+  if (!isObject(header) || header.sopBundle !== BUNDLE_FORMAT || !isCheckpoint(header.anchor) || !isCheckpoint(header.head) || !isObject(header.scope)) {
+    return invalid(`line 1 is not the header of a sop bundle of format ${BUNDLE_FORMAT}`);
+  }
+  const trailer = parsed[parsed.length - 1] as { end?: { lines?: unknown; sha256?: unknown } } | null;
+  if (!isObject(trailer) || !isObject(trailer.end)) return invalid('the bundle has no trailer: it was cut off');
+  if (trailer.end.lines !== lines.length - 1) return invalid(`the trailer counts ${String(trailer.end.lines)} lines, but the bundle has ${lines.length - 1} before it: lines were added or removed`);
+  if (trailer.end.sha256 !== hasher.digest('hex')) {
+    breaks.push({ code: 'bundle.invalid', message: 'the bundle\'s lines do not match the digest in its trailer: the file was edited after it was exported' });
+  }
+  report.head = header.head;
+  report.instance = 'instance' in header.scope ? String((header.scope as { instance: unknown }).instance) : null;
+
+  const definitions = new Map<string, SopDefinition>();
+  const instances: BundleInstance[] = [];
+  const outputs = new Set<string>();
+  const events = new Map<string, RawEventRow[]>();
+  const hashes = new Map<number, string>();
+  const chainStart = performance.now();
+  const chain = new ChainCheck(header.anchor);
+  for (let i = 1; i < parsed.length - 1; i++) {
+    const line = parsed[i] as Record<string, unknown>;
+    const where = `line ${i + 1}`;
+    if (!isObject(line)) return invalid(`${where} is not an object`);
+    if ('entry' in line) {
+      const e = line.entry as ChainEntry;
+      if (!isEntry(e)) return invalid(`${where} is not a well-formed log entry`);
+      chain.add(e);
+      hashes.set(e.seq, e.hash);
+      if (e.kind === 'event' && e.instanceId !== null && e.payload !== undefined) {
+        let group = events.get(e.instanceId);
+        if (!group) events.set(e.instanceId, (group = []));
+        group.push([e.seq, e.instanceId, e.version, e.at, e.payload]);
+      }
+    } else if ('definition' in line) {
+      const d = line.definition as { hash?: unknown; body?: unknown; sop?: unknown; revision?: unknown };
+      if (!isObject(d) || typeof d.hash !== 'string' || typeof d.body !== 'string') return invalid(`${where} is not a well-formed definition`);
+      report.definitions++;
+      if (sha256Hex(d.body) !== d.hash) {
+        breaks.push({ code: 'definition.changed', message: `definition ${d.hash.slice(0, 12)} (SOP ${String(d.sop)} revision ${String(d.revision)}) no longer hashes to its address: its content was changed` });
+      }
+      try {
+        definitions.set(d.hash, JSON.parse(d.body) as SopDefinition);
+      } catch {
+        return invalid(`${where}: the definition body is not JSON`);
+      }
+    } else if ('instance' in line) {
+      const inst = line.instance as BundleInstance;
+      if (!isObject(inst) || typeof inst.id !== 'string' || typeof inst.state !== 'string') return invalid(`${where} is not a well-formed instance`);
+      instances.push(inst);
+    } else if ('output' in line) {
+      const o = line.output as { sha256?: unknown };
+      if (!isObject(o) || typeof o.sha256 !== 'string') return invalid(`${where} is not a well-formed output`);
+      outputs.add(o.sha256);
+    } else {
+      return invalid(`${where} is none of entry, definition, instance or output`);
+    }
+  }
+  breaks.push(...chain.breaks);
+  report.entries = chain.count;
+  const end = chain.head();
+  if (end.seq !== header.head.seq || end.hash !== header.head.hash) {
+    breaks.push({
+      code: end.seq < header.head.seq ? 'chain.truncated' : 'chain.checkpoint',
+      seq: Math.min(end.seq + 1, header.head.seq),
+      message: `the bundle's entries end at ${end.seq}:${end.hash.slice(0, 12)}, but its head says ${header.head.seq}:${header.head.hash.slice(0, 12)}`,
+    });
+  }
+  if (options.checkpoint) {
+    const c = options.checkpoint;
+    const b = c.seq <= header.anchor.seq && c.seq !== 0
+      ? { code: 'chain.checkpoint' as const, seq: c.seq, message: `the checkpoint names entry ${c.seq}, which is before this bundle's first entry (${header.anchor.seq + 1}); it cannot be checked against this bundle` }
+      : checkCheckpoint(c, end, (seq) => hashes.get(seq));
+    report.checkpoint = { ...c, ok: b === undefined };
+    if (b) breaks.push(b);
+  }
+  report.ms.chain = performance.now() - chainStart;
+
+  const replayStart = performance.now();
+  const scoped = report.instance;
+  if (scoped !== null && !instances.some((i) => i.id === scoped)) breaks.push({ code: 'instance.missing', instance: scoped, message: `the bundle is of instance ${scoped}, but does not carry it` });
+  for (const inst of instances) {
+    const rows = events.get(inst.id) ?? [];
+    events.delete(inst.id);
+    const row: StoredInstanceRow = {
+      id: inst.id, sop_id: inst.sop, definition_hash: inst.definitionHash, title: inst.title, status: inst.status, outcome: inst.outcome,
+      version: inst.version, state: inst.state, started_by: inst.startedBy, started_at: inst.startedAt, updated_at: inst.updatedAt,
+    };
+    const r = replayInstance({ id: inst.id, row, rows, definition: (h) => definitions.get(h) });
+    breaks.push(...r.breaks);
+    report.instances++;
+    report.events += rows.length;
+    for (const [seq, , , , payload] of rows) {
+      for (const o of (safeParse(payload)?.outputs ?? [])) {
+        if (o.sha256 && !outputs.has(o.sha256)) breaks.push({ code: 'blob.missing', seq, instance: inst.id, message: `entry ${seq} names output ${o.sha256.slice(0, 12)}, which the bundle does not list` });
+      }
+    }
+  }
+  for (const [id, rows] of events) {
+    if (scoped === null || id === scoped) breaks.push({ code: 'instance.missing', seq: rows[0]![0], instance: id, message: `the bundle carries events of instance ${id}, but not the instance` });
+  }
+  report.blobs = outputs.size;
+  report.ms.replay = performance.now() - replayStart;
+  return finish();
+}
+
+function splitLines(bytes: Buffer): string[] {
+  const text = bytes.toString('utf8');
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+function safeParse(payload: string): SopEvent | undefined {
+  try {
+    return JSON.parse(payload) as SopEvent;
+  } catch {
+    return undefined;
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isCheckpoint(v: unknown): v is Checkpoint {
+  return isObject(v) && Number.isSafeInteger(v.seq) && typeof v.hash === 'string';
+}
+
+function isEntry(e: unknown): e is ChainEntry {
+  if (!isObject(e)) return false;
+  return (
+    Number.isSafeInteger(e.seq) && typeof e.kind === 'string' && (e.instanceId === null || typeof e.instanceId === 'string') &&
+    (e.version === null || Number.isSafeInteger(e.version)) && typeof e.at === 'string' && typeof e.prevHash === 'string' &&
+    typeof e.hash === 'string' && (typeof e.payload === 'string' || typeof e.payloadSha256 === 'string')
+  );
+}

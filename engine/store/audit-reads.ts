@@ -1,0 +1,95 @@
+/**
+ * Reads for the auditor: whole tables streamed in a fixed order, as stored,
+ * so that verification can recompute everything the cache tables claim
+ * without trusting any of it. Nothing here writes.
+ */
+import type Database from 'better-sqlite3';
+
+/** An instance event row of the log: [seq, instanceId, version, at, payload]. */
+export type RawEventRow = [seq: number, instanceId: string, version: number | null, at: string, payload: string];
+
+export interface StoredInstanceRow {
+  id: string;
+  sop_id: string;
+  definition_hash: string;
+  title: string;
+  status: string;
+  outcome: string | null;
+  version: number;
+  state: string;
+  started_by: string;
+  started_at: string;
+  updated_at: string;
+}
+
+export interface StoredDefinitionRow {
+  hash: string;
+  sop_id: string;
+  revision: number;
+  body: string;
+  log_seq: number;
+}
+
+export interface StoredUserRow {
+  name: string;
+  is_admin: number;
+  created_at: string;
+  /** The user's roles, sorted, joined by a newline (roles never contain one). */
+  roles: string | null;
+}
+
+export class AuditReads {
+  private readonly events: Database.Statement;
+  private readonly eventsOfOne: Database.Statement;
+  private readonly instances: Database.Statement;
+  private readonly instanceOne: Database.Statement;
+  private readonly definitions: Database.Statement;
+  private readonly blobRows: Database.Statement;
+  private readonly blobOne: Database.Statement;
+  private readonly userRows: Database.Statement;
+
+  constructor(db: Database.Database) {
+    // Ordered by instance, then seq: the log_instance_seq index gives this order without a sort.
+    this.events = db
+      .prepare(`SELECT seq, instance_id, version, at, payload FROM log WHERE instance_id IS NOT NULL AND kind = 'event' ORDER BY instance_id, seq`)
+      .raw();
+    this.eventsOfOne = db.prepare(`SELECT seq, instance_id, version, at, payload FROM log WHERE instance_id = ? AND kind = 'event' ORDER BY seq`).raw();
+    this.instances = db.prepare('SELECT * FROM instances ORDER BY id');
+    this.instanceOne = db.prepare('SELECT * FROM instances WHERE id = ?');
+    this.definitions = db.prepare('SELECT hash, sop_id, revision, body, log_seq FROM definitions ORDER BY log_seq');
+    this.blobRows = db.prepare('SELECT sha256, size, content FROM blobs ORDER BY sha256');
+    this.blobOne = db.prepare('SELECT sha256, size, content FROM blobs WHERE sha256 = ?');
+    this.userRows = db.prepare(
+      `SELECT u.name, u.is_admin, u.created_at, (SELECT group_concat(role, char(10)) FROM (SELECT role FROM user_roles r WHERE r.user = u.name ORDER BY role)) AS roles
+       FROM users u ORDER BY u.name`,
+    );
+  }
+
+  /** Instance events (refusals included), grouped by instance in id order, each group in log order. */
+  eventRows(instanceId?: string): IterableIterator<RawEventRow> {
+    return (instanceId === undefined ? this.events.iterate() : this.eventsOfOne.iterate(instanceId)) as IterableIterator<RawEventRow>;
+  }
+
+  /** Instance rows in id order (the same order as eventRows). */
+  instanceRows(instanceId?: string): IterableIterator<StoredInstanceRow> {
+    if (instanceId === undefined) return this.instances.iterate() as IterableIterator<StoredInstanceRow>;
+    const row = this.instanceOne.get(instanceId) as StoredInstanceRow | undefined;
+    return (row ? [row] : [])[Symbol.iterator]() as IterableIterator<StoredInstanceRow>;
+  }
+
+  definitionRows(): StoredDefinitionRow[] {
+    return this.definitions.all() as StoredDefinitionRow[];
+  }
+
+  blobs(): IterableIterator<{ sha256: string; size: number; content: Buffer }> {
+    return this.blobRows.iterate() as IterableIterator<{ sha256: string; size: number; content: Buffer }>;
+  }
+
+  blob(sha256: string): { sha256: string; size: number; content: Buffer } | undefined {
+    return this.blobOne.get(sha256) as { sha256: string; size: number; content: Buffer } | undefined;
+  }
+
+  userRowsSorted(): StoredUserRow[] {
+    return this.userRows.all() as StoredUserRow[];
+  }
+}

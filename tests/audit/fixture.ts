@@ -1,0 +1,107 @@
+/**
+ * A small store for the audit tests, built through the engine as operators
+ * would build it: an administrator, one user per role of pengecualian-smki,
+ * and three instances (one finished, one at its decision, one just started),
+ * with stored outputs and a refused attempt. Built once; each test tampers
+ * with its own copy of the file.
+ */
+import { copyFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Session, initDatabase, addUser, startInstance, advanceInstance } from '../../dist/engine/index.js';
+import { SOPS, tempDir } from '../helpers/cli.js';
+
+export interface AuditFixture {
+  dir: string;
+  /** The pristine store; copy it with `copyStore` before tampering. */
+  db: string;
+  /** Instance ids: finished (completed, outcome selesai), atDecision (active at step 3), fresh (active at step 1). */
+  finished: string;
+  atDecision: string;
+  fresh: string;
+}
+
+export function buildAuditFixture(): AuditFixture {
+  const dir = tempDir('sop-audit-');
+  const db = join(dir, 'pristine.db');
+  let now = new Date('2026-11-16T00:30:00Z'); // Monday 08:30 WITA
+  const clock = () => now;
+  const tick = (minutes: number) => (now = new Date(now.getTime() + minutes * 60_000));
+  const as = <T>(user: string, fn: (s: Session) => T, create = false): T => {
+    const s = new Session({ db, sops: SOPS, identity: { user, osUser: 'auditor-test' }, clock }, { create });
+    try {
+      return fn(s);
+    } finally {
+      s.close();
+    }
+  };
+  as('admin', (s) => initDatabase(s, 'admin'), true);
+  as('admin', (s) => {
+    addUser(s, 'sari', [], false);
+    addUser(s, 'andi', ['pengelola-tim-teknis'], false);
+    addUser(s, 'rina', ['kepala-bidang-persandian'], false);
+  });
+  const walkToDecision = (title: string) => {
+    const id = as('sari', (s) => startInstance(s, 'pengecualian-smki', { title }).id);
+    tick(7);
+    as('sari', (s) => advanceInstance(s, id, { outputs: [{ id: 'surat-permohonan', value: `Surat permohonan ${title}` }] }));
+    tick(40);
+    as('andi', (s) => advanceInstance(s, id, { outputs: [{ id: 'daftar-resiko', value: `Daftar resiko ${title}` }] }));
+    return id;
+  };
+  const finished = walkToDecision('Pengecualian server lama');
+  tick(5);
+  // A refused attempt: sari does not hold the role of the decision.
+  as('sari', (s) => {
+    try {
+      advanceInstance(s, finished, { choice: 'setuju' });
+    } catch {
+      // expected: auth.not-actor, recorded as a refusal
+    }
+  });
+  tick(5);
+  as('rina', (s) => advanceInstance(s, finished, { choice: 'tidak-setuju', note: 'Risiko terlalu tinggi' }));
+  const atDecision = walkToDecision('Pengecualian aplikasi absensi');
+  tick(3);
+  const fresh = as('sari', (s) => startInstance(s, 'pengecualian-smki', { title: 'Pengecualian jaringan tamu' }).id);
+  return { dir, db, finished, atDecision, fresh };
+}
+
+let copies = 0;
+
+/** A copy of the store file to tamper with (the WAL was folded in when the last session closed). */
+export function copyStore(f: AuditFixture): string {
+  const file = join(f.dir, `copy-${++copies}.db`);
+  copyFileSync(f.db, file);
+  if (existsSync(`${f.db}-wal`)) copyFileSync(`${f.db}-wal`, `${file}-wal`);
+  return file;
+}
+
+/** Opens the file as an attacker would: plain SQLite, the store's guards dropped. */
+export function tamper(file: string, fn: (db: Database.Database) => void): void {
+  const db = new Database(file);
+  try {
+    db.exec(`DROP TRIGGER IF EXISTS log_no_update; DROP TRIGGER IF EXISTS log_no_delete;
+             DROP TRIGGER IF EXISTS definitions_no_update; DROP TRIGGER IF EXISTS definitions_no_delete;
+             DROP TRIGGER IF EXISTS blobs_no_update; DROP TRIGGER IF EXISTS blobs_no_delete;`);
+    db.pragma('foreign_keys = OFF');
+    fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+export interface LogRow {
+  seq: number;
+  kind: string;
+  instance_id: string | null;
+  version: number | null;
+  at: string;
+  payload: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export function logRows(db: Database.Database): LogRow[] {
+  return db.prepare('SELECT * FROM log ORDER BY seq').all() as LogRow[];
+}
