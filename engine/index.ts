@@ -71,3 +71,5 @@ export { replayRecorded } from './audit/replay-view.js';
 export type { ReplayView, ReplayStep } from './audit/replay-view.js';
 export { formatCheckpoint, parseCheckpoint, GENESIS } from './store/chain.js';
 export type { Checkpoint } from './store/chain.js';
+export { complianceReport, computeReport, figures, DEFAULT_TARGET } from './audit/report.js';
+export type { ComplianceReport, SopReport, StepReport, ActorReport, OverdueStep, OpenInstance, Figures, Execution, Verdict, ReportInstance, ReportOptions } from './audit/report.js';

@@ -9,6 +9,7 @@
  */
 import { entryHash, GENESIS, type ChainFields, type Checkpoint } from '../store/chain.js';
 import { sha256Hex } from '../store/sha256.js';
+import type { RawLogRow } from '../store/log.js';
 import type { Break } from './breaks.js';
 
 export interface ChainEntry extends ChainFields {
@@ -31,6 +32,18 @@ export class ChainCheck {
    *   entry before its first one.
    */
   constructor(private readonly anchor: Checkpoint = { seq: 0, hash: GENESIS }) {}
+
+  /** add() for a raw log row, without building an object per row (the whole-log pass). */
+  addRow(r: RawLogRow): void {
+    const prev = this.last ?? this.anchor;
+    if (r[0] === prev.seq + 1 && r[6] === prev.hash && entryHash(r[6], { seq: r[0], kind: r[1], instanceId: r[2], version: r[3], at: r[4] }, sha256Hex(r[5])) === r[7]) {
+      this.last = { seq: r[0], hash: r[7] };
+      this.count++;
+      return;
+    }
+    // Something is wrong: the careful path names it.
+    this.add({ seq: r[0], kind: r[1], instanceId: r[2], version: r[3], at: r[4], payload: r[5], prevHash: r[6], hash: r[7] });
+  }
 
   add(e: ChainEntry): void {
     const prev = this.last ?? this.anchor;

@@ -7,9 +7,12 @@
 import type { SopDefinition } from '../definition/types.js';
 import type { Store, Checkpoint, LogEntry, RawEventRow, SopEvent, StoredDefinitionRow } from '../store/index.js';
 import { GENESIS } from '../store/chain.js';
+import { SopError } from '../errors.js';
+import { printable } from '../runtime/identity.js';
 import { sha256Hex } from '../store/sha256.js';
 import { sortBreaks, type Break } from './breaks.js';
 import { ChainCheck, checkCheckpoint } from './chain-check.js';
+import { checkWholeChain } from './chain-pass.js';
 import { replayInstance } from './instance-replay.js';
 import { compareUsers, replayUsers } from './users-replay.js';
 
@@ -45,6 +48,11 @@ export interface VerifyReport {
 export const MAX_BREAKS = 100;
 
 export function verifyStore(store: Store, options: VerifyOptions = {}): VerifyReport {
+  // One read transaction: every check sees the same snapshot, whatever other processes write meanwhile.
+  return store.db.transaction(() => verifySnapshot(store, options))();
+}
+
+function verifySnapshot(store: Store, options: VerifyOptions): VerifyReport {
   const started = performance.now();
   const report: VerifyReport = {
     ok: true, instance: options.instance ?? null, head: store.head(), entries: 0, instances: 0, events: 0,
@@ -57,19 +65,15 @@ export function verifyStore(store: Store, options: VerifyOptions = {}): VerifyRe
   const userEntries: [number, string, string][] = [];
   const definitionEntries = new Map<number, string>();
   if (options.instance === undefined || options.checkpoint) {
-    // The whole chain, in one streaming pass.
-    const chain = new ChainCheck();
-    let atCheckpoint: string | undefined;
-    for (const [seq, kind, instanceId, version, at, payload, prevHash, hash] of store.iterateLog()) {
-      chain.add({ seq, kind, instanceId, version, at, payload, prevHash, hash });
-      if (kind === 'user') userEntries.push([seq, at, payload]);
-      else if (kind === 'definition') definitionEntries.set(seq, payload);
-      if (seq === options.checkpoint?.seq) atCheckpoint = hash;
-    }
+    // The whole chain up to the head read at the start (entries appended meanwhile are the next verify's).
+    const chain = checkWholeChain(store.db, store.path, report.head.seq, options.checkpoint?.seq);
+    userEntries.push(...chain.users);
+    for (const [seq, payload] of chain.definitions) definitionEntries.set(seq, payload);
+    const atCheckpoint = chain.atCheckpoint;
     breaks.push(...chain.breaks);
     report.entries = chain.count;
     if (options.checkpoint) {
-      const b = checkCheckpoint(options.checkpoint, chain.head(), () => atCheckpoint);
+      const b = checkCheckpoint(options.checkpoint, chain.last, () => atCheckpoint);
       report.checkpoint = { ...options.checkpoint, ok: b === undefined };
       if (b) breaks.push(b);
     }
@@ -115,6 +119,9 @@ export function verifyStore(store: Store, options: VerifyOptions = {}): VerifyRe
   } else {
     const id = options.instance;
     const entries = store.logOfInstance(id);
+    if (entries.length === 0 && store.audit.instanceRows(id).next().done) {
+      throw new SopError('instance.unknown', `no instance "${printable(id)}" in ${store.path}: no row and no log entry names it`, { hint: 'see sop list; sop verify without an instance checks the whole store' });
+    }
     report.entries = entries.length;
     if (!options.checkpoint) breaks.push(...checkInPlace(store, entries));
     const [row] = store.audit.instanceRows(id);
