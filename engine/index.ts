@@ -34,6 +34,8 @@ export {
 } from './definition/load.js';
 export type { CheckedFile } from './definition/load.js';
 export { slug } from './definition/semantic-check.js';
+export { relatedSopsIn } from './definition/related-lookup.js';
+export type { RelatedLookup } from './definition/lint.js';
 export { Session } from './runtime/session.js';
 export type { SessionOptions } from './runtime/session.js';
 export { resolveIdentity, osLogin, printable } from './runtime/identity.js';
