@@ -19,6 +19,10 @@ import { registerCancel } from './commands/cancel.js';
 import { registerOutput } from './commands/output.js';
 import { registerHistory } from './commands/history.js';
 import { registerDemo } from './commands/demo.js';
+import { registerGraph } from './commands/graph.js';
+import { registerPaths } from './commands/paths.js';
+import { registerNew } from './commands/new.js';
+import { registerRender } from './commands/render.js';
 import { reportError } from './report-error.js';
 
 export const EXIT_OK = 0;
@@ -50,7 +54,7 @@ Environment: SOP_DIR (like --sops), SOP_DB (like --db), SOP_USER (like --as),
 SOP_DEBUG=1 (show internal stack traces).
 Run "sop <command> --help" for the options of a command.`,
   );
-  for (const register of [registerValidate, registerCatalog, registerShow, registerPeople, registerStart, registerTasks, registerStatus, registerAdvance, registerList, registerCancel, registerOutput, registerHistory, registerDemo]) {
+  for (const register of [registerValidate, registerCatalog, registerShow, registerPeople, registerStart, registerTasks, registerStatus, registerAdvance, registerList, registerCancel, registerOutput, registerHistory, registerDemo, registerGraph, registerPaths, registerNew, registerRender]) {
     register(program, io);
   }
   // Subcommands inherit the output settings and the override that keeps the process alive for our exit code.
