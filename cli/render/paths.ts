@@ -5,15 +5,15 @@ import { labelled, wrap } from './wrap.js';
 export function renderPaths(result: SopPaths, width: number): string[] {
   const out: string[] = [];
   const n = result.paths.length;
-  out.push(...wrap(`${result.name} (${result.sop}): ${n} path${n === 1 ? '' : 's'} from the start to an end.`, width));
-  out.push(...wrap(`Shortest and longest compare totals with a working day of ${result.minutesPerDay} working minutes.`, width));
+  out.push(...wrap(`${result.name} (${result.sop})`, width));
+  out.push(...wrap(`${n} path${n === 1 ? '' : 's'} from the start to an end; shortest and longest compare totals with a working day of ${result.minutesPerDay} working minutes.`, width));
   for (const p of result.paths) out.push('', ...renderPath(p, width));
   return out;
 }
 
 function renderPath(p: SopPath, width: number): string[] {
   const marks = [p.shortest ? 'shortest' : '', p.longest ? 'longest' : '', p.loops.length ? 'loop' : ''].filter(Boolean);
-  const out = wrap(`Path ${p.number} -> ${p.end.name} (${p.end.outcome})${marks.length ? `  [${marks.join(', ')}]` : ''}`, width);
+  const out = wrap(`Path ${p.number} -> ${p.end.name} (${p.end.outcome})${marks.length ? ` [${marks.join(', ')}]` : ''}`, width);
   out.push(...labelled('  Waktu total: ', p.total.text + (p.untimedSteps ? ` (${p.untimedSteps} step(s) without waktu)` : ''), width));
   out.push(...labelled('  Pelaksana:   ', p.actors.map((a) => a.name).join(', '), width));
   for (const l of p.loops) {
