@@ -62,8 +62,12 @@ export interface PathOptions {
   maxPaths?: number;
 }
 
-/** Beyond this many arrows followed the walk gives up: a hostile or tangled flow must not hang the command. */
-const MAX_WORK = 2_000_000;
+/**
+ * Beyond this many arrows followed, or steps held in the paths found, the
+ * walk gives up: a hostile or tangled flow must not hang the command or fill
+ * its memory.
+ */
+const MAX_WORK = 1_000_000;
 
 /**
  * Lists every path from the start to an end. Throws SopError `paths.too-many`
@@ -105,7 +109,7 @@ export function sopPaths(def: SopDefinition, options: PathOptions = {}): SopPath
       continue;
     }
     const arrow = top.arrows[top.next++]!;
-    if (++work > MAX_WORK) throw tooMany(def, `more than ${MAX_WORK.toLocaleString('en')} arrows to follow`);
+    if (++work > MAX_WORK) throw tooMany(def, 'over a million arrows to follow');
     if (arrow.loop) {
       const key = `${arrow.from}\u0000${arrow.index}`;
       if (loopsTaken.has(key)) continue;
@@ -114,7 +118,9 @@ export function sopPaths(def: SopDefinition, options: PathOptions = {}): SopPath
     }
     const end = ends.get(arrow.to);
     if (end) {
-      if (found.length >= maxPaths) throw tooMany(def, `more than ${maxPaths.toLocaleString('en')} paths`);
+      if (found.length >= maxPaths) throw tooMany(def, `more than ${maxPaths.toLocaleString('en')}`);
+      work += trail.length;
+      if (work > MAX_WORK) throw tooMany(def, 'over a million steps in all');
       found.push({ end, trail: trail.map((f) => ({ step: f.step, arrow: f.arrows[f.next - 1]!, again: f.again })) });
       continue;
     }
@@ -162,9 +168,9 @@ export function sopPaths(def: SopDefinition, options: PathOptions = {}): SopPath
   return { sop: def.id, name: def.identity.name, minutesPerDay, paths };
 }
 
-function tooMany(def: SopDefinition, what: string): SopError {
-  return new SopError('paths.too-many', `SOP "${def.id}" has ${what} from its start to its ends; the list would help no one`, {
-    hint: 'the flow has many decisions in a row: check it with sop graph, or split the SOP',
+function tooMany(def: SopDefinition, reason: string): SopError {
+  return new SopError('paths.too-many', `SOP "${def.id}" has too many paths from its start to its ends to list (${reason})`, {
+    hint: 'the flow has many decisions in a row or many loops: look at it with sop graph, or split the SOP',
   });
 }
 

@@ -157,3 +157,19 @@ describe('a flow with too many paths', () => {
     expect(sopPaths(def, { maxPaths: 20_000 }).paths).toHaveLength(16_384);
   });
 });
+
+describe('a tangled flow', () => {
+  it('Given 400 steps where every second one may send the procedure back to the start, Then sopPaths refuses within two seconds instead of filling the memory', () => {
+    const steps = Array.from({ length: 400 }, (_, i) => {
+      const next = i === 399 ? 'selesai' : `s${i + 1}`;
+      return i % 2 === 1
+        ? `  - { id: s${i}, number: ${i + 1}, activity: Periksa, actor: petugas, time: 5 Menit, exits: [{ label: Maju, to: ${next} }, { label: Ulang, to: s0 }] }`
+        : `  - { id: s${i}, number: ${i + 1}, activity: Kerjakan, actor: petugas, time: 5 Menit, outputs: [], next: ${next} }`;
+    });
+    const text = `id: kusut\nrevision: 1\nidentity: { agency: A, unit: U, number: N, name: Kusut, createdOn: 2025-01-01, effectiveOn: 2025-01-01 }\nactors: [{ id: petugas, name: Petugas }]\nsteps:\n${steps.join('\n')}\nends: [{ id: selesai, outcome: selesai }]\n`;
+    const def = checkSopSource('kusut.yaml', text, () => false).definition!;
+    const started = performance.now();
+    expect(() => sopPaths(def)).toThrow(expect.objectContaining({ code: 'paths.too-many' }));
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+});
