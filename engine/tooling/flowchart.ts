@@ -10,7 +10,7 @@ import { flowArrows } from '../definition/flow-graph.js';
 export type Shape = 'terminator' | 'process' | 'decision';
 
 export interface FlowchartNode {
-  /** A key safe in any syntax: s1, s2 ... for steps, e1 ... for ends, start for a separate start. */
+  /** A key safe in any syntax: s1, s2 ... for steps, e1 ... for ends, s0 for a separate start. */
   key: string;
   /** The step or end id of the definition ('' for a separate start). */
   id: string;
@@ -52,8 +52,8 @@ export function flowchartOf(def: SopDefinition): Flowchart {
   const edges: FlowchartEdge[] = [];
   const first = def.steps.find((s) => s.id === def.start)!;
   if (first.kind === 'decision') {
-    nodes.push({ key: 'start', id: '', lane: laneOf.get(first.actor)!, shape: 'terminator', label: 'Mulai' });
-    edges.push({ from: 'start', to: key.get(first.id)!, label: null, loop: false });
+    nodes.push({ key: 's0', id: '', lane: laneOf.get(first.actor)!, shape: 'terminator', label: 'Mulai' });
+    edges.push({ from: 's0', to: key.get(first.id)!, label: null, loop: false });
   }
   const firstInto = new Map<string, string>();
   for (const s of def.steps) {

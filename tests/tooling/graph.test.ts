@@ -99,18 +99,18 @@ describe('sop graph --format mermaid', () => {
 
   it('Given a start step that is a decision, Then a separate Mulai terminator leads into it', () => {
     const text = mermaidFlowchart(startsWithDecision());
-    expect(text).toContain('start(["Mulai"])');
-    expect(text).toContain('  start --> s1');
+    expect(text).toContain('s0(["Mulai"])');
+    expect(text).toContain('  s0 --> s1');
     expect(text).toContain('s1{"1. Periksa"}');
   });
 
   it('Given characters that mean something to Mermaid or HTML, Then they are written as #codes; and no label can close its quotes', () => {
     expect(mermaidText('A "b" <i>&</i> #1 `c` | d\ne')).toBe('A #34;b#34; #60;i#62;#38;#60;/i#62; #35;1 #96;c#96; #124; d e');
     const text = mermaidFlowchart(hostileLabels());
-    for (const line of text.split('\n').filter((l) => /^\s+s\d/.test(l))) {
-      // Exactly two quotes per node line: the label cannot end early.
-      expect(line.match(/"/g)).toHaveLength(2);
-    }
+    const labelled = text.split('\n').filter((l) => l.includes('"'));
+    // The actor's lane, Mulai (the start is a decision), the step, the end, the two exits: two quotes each, so no label ends early.
+    expect(labelled).toHaveLength(6);
+    for (const line of labelled) expect(line.match(/"/g)).toHaveLength(2);
     expect(text).not.toContain('<b>');
   });
 });
