@@ -98,12 +98,13 @@ function list(items: string[]): string {
 
 /**
  * Column widths in millimetres: each actor column gets 24 to 40 mm (room for
- * a symbol and a labelled connector beside it); the other columns share the
- * rest of the page in fixed proportions.
+ * a symbol and a labelled connector beside it, which may run into the next
+ * actor column); a single actor column, with no neighbour to run into, gets
+ * 60 mm. The other columns share the rest of the page in fixed proportions.
  */
 function columnWidths(actors: number): { actor: number; others: number[] } {
   const weights = [8, 48, 40, 16, 30, 38];
-  const actor = Math.min(40, Math.max(24, 97 / actors));
+  const actor = actors === 1 ? 60 : Math.min(40, Math.max(24, 97 / actors));
   const rest = PAGE_MM - actor * actors;
   const sum = weights.reduce((a, b) => a + b, 0);
   return { actor, others: weights.map((w) => Math.round(((w * rest) / sum) * 10) / 10) };
@@ -180,7 +181,7 @@ svg.alir .simbol { fill: #fff; stroke: #000; stroke-width: 1.3; }
 svg.alir .penghubung { fill: #fff; stroke: #000; stroke-width: 1.1; }
 svg.alir text { font-family: Arial, Helvetica, "Liberation Sans", sans-serif; fill: #000; }
 svg.alir .label { font-size: 7.5px; font-style: italic; }
-svg.alir .huruf { font-size: 8px; font-weight: bold; }
+svg.alir .huruf { font-size: 8px; font-weight: bold; font-style: normal; }
 marker path { fill: #000; }
 .terus { position: absolute; left: 50%; bottom: 0; border-left: 1.2px solid #000; margin-left: -0.6px; }
 `;
