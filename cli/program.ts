@@ -24,6 +24,10 @@ import { registerCheckpoint } from './commands/checkpoint.js';
 import { registerReplay } from './commands/replay.js';
 import { registerExport } from './commands/export.js';
 import { registerReport } from './commands/report.js';
+import { registerGraph } from './commands/graph.js';
+import { registerPaths } from './commands/paths.js';
+import { registerNew } from './commands/new.js';
+import { registerRender } from './commands/render.js';
 import { reportError } from './report-error.js';
 
 export const EXIT_OK = 0;
@@ -55,7 +59,7 @@ Environment: SOP_DIR (like --sops), SOP_DB (like --db), SOP_USER (like --as),
 SOP_DEBUG=1 (show internal stack traces).
 Run "sop <command> --help" for the options of a command.`,
   );
-  for (const register of [registerValidate, registerCatalog, registerShow, registerPeople, registerStart, registerTasks, registerStatus, registerAdvance, registerList, registerCancel, registerOutput, registerHistory, registerReplay, registerVerify, registerCheckpoint, registerExport, registerReport, registerDemo]) {
+  for (const register of [registerValidate, registerCatalog, registerShow, registerNew, registerGraph, registerPaths, registerRender, registerPeople, registerStart, registerTasks, registerStatus, registerAdvance, registerList, registerCancel, registerOutput, registerHistory, registerReplay, registerVerify, registerCheckpoint, registerExport, registerReport, registerDemo]) {
     register(program, io);
   }
   // Subcommands inherit the output settings and the override that keeps the process alive for our exit code.

@@ -3,8 +3,9 @@ import type { Io } from '../io.js';
 import { printJson } from '../io.js';
 import { globalOptions, setExitCode, EXIT_REFUSED } from '../program.js';
 import { existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { checkSopFile, checkCalendarFile, displayPath, expandSopPaths, formatProblem, CALENDAR_FILES } from '../../engine/index.js';
+import { basename, dirname, join, resolve } from 'node:path';
+import { checkSopFile, checkCalendarFile, displayPath, expandSopPaths, formatProblem, relatedSopsIn, CALENDAR_FILES } from '../../engine/index.js';
+import type { RelatedLookup } from '../../engine/index.js';
 
 const isCalendarFile = (p: string) => (CALENDAR_FILES as readonly string[]).includes(basename(p));
 import type { Problem } from '../../engine/index.js';
@@ -19,8 +20,9 @@ export function registerValidate(program: Command, io: Io): void {
     .addHelpText(
       'after',
       `
-Every problem is printed as "file:line:col CODE message". Exit 0 when every
-file is valid, 1 when any is not, 2 on a usage error.
+Every problem is printed as "file:line:col CODE message". Lint findings
+(lint.*) are warnings: they fail the run only with --strict. Exit 0 when
+every file is valid, 1 when any is not, 2 on a usage error.
 
 JSON shape: {"valid": bool, "errors": n, "warnings": n,
   "files": [{"file", "id", "valid", "problems": [{"file","line","col","code","severity","message","path"}]}]}`,
@@ -33,7 +35,14 @@ JSON shape: {"valid": bool, "errors": n, "warnings": n,
         ...targets.filter(isCalendarFile),
         ...targets.flatMap((t) => CALENDAR_FILES.map((name) => join(t, name)).filter((f) => existsSync(f))),
       ];
-      const results = [...expanded.files.map((f) => checkSopFile(f)), ...calendars.map((f) => ({ file: displayPath(f), ...checkCalendarFile(f), definition: undefined, calendar: true }))];
+      // One lookup of keterkaitan per folder, shared by its files: each file is read at most once more.
+      const lookups = new Map<string, RelatedLookup>();
+      const relatedOf = (f: string): RelatedLookup => {
+        const dir = resolve(dirname(f));
+        if (!lookups.has(dir)) lookups.set(dir, relatedSopsIn(dir));
+        return lookups.get(dir)!;
+      };
+      const results = [...expanded.files.map((f) => checkSopFile(f, undefined, relatedOf(f))), ...calendars.map((f) => ({ file: displayPath(f), ...checkCalendarFile(f), definition: undefined, calendar: true }))];
       const fails = (p: Problem) => p.severity === 'error' || opts.strict === true;
       const files = [
         ...expanded.problems.map((p) => ({ file: p.file, id: null, valid: false, problems: [p] })),

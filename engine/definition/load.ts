@@ -11,6 +11,8 @@ import { parseYaml } from './parse-yaml.js';
 import { checkSchema } from './schema-check.js';
 import { checkSemantics } from './semantic-check.js';
 import type { RawSop, SemanticContext } from './semantic-check.js';
+import { lintSop } from './lint.js';
+import type { RelatedLookup } from './lint.js';
 
 /** An SOP is a few kilobytes; anything near this is not an SOP, and parsing it would only cost time. */
 export const MAX_SOP_FILE_BYTES = 512 * 1024;
@@ -26,8 +28,12 @@ export interface CheckedFile {
   problems: Problem[];
 }
 
-/** Checks SOP text as if it were the file `file`; pure apart from `sopExists`. */
-export function checkSopSource(file: string, source: string, sopExists: (id: string) => boolean): CheckedFile {
+/**
+ * Checks SOP text as if it were the file `file`; pure apart from `sopExists`
+ * and `relatedOf`. A valid file is also linted (warnings only); the cycle of
+ * related SOPs is looked for only when `relatedOf` gives the folder's.
+ */
+export function checkSopSource(file: string, source: string, sopExists: (id: string) => boolean, relatedOf?: RelatedLookup): CheckedFile {
   const parsed = parseYaml(file, source);
   if (parsed.problems.length > 0) return { file, problems: parsed.problems };
   const schemaProblems = checkSchema(file, parsed);
@@ -37,6 +43,9 @@ export function checkSopSource(file: string, source: string, sopExists: (id: str
     return { file, problems: byPosition([...schemaProblems, ...semanticsDespiteSchema(parsed.value, context, schemaProblems)]) };
   }
   const { problems, definition } = checkSemantics(parsed.value as RawSop, context);
+  if (definition) {
+    problems.push(...lintSop(definition, (parsed.value as RawSop).steps, { file, locate: parsed.locate, relatedOf }));
+  }
   if (!source.startsWith(SCHEMA_COMMENT)) {
     problems.push({
       file,
@@ -85,8 +94,12 @@ function semanticsDespiteSchema(value: unknown, context: SemanticContext, schema
   return found.filter((p) => p.code !== 'file.schema-comment' && !under(p.path) && !echoes(p));
 }
 
-/** Reads and checks one SOP file. Never throws for a bad file: its problems are returned. */
-export function checkSopFile(path: string, sopExists?: (id: string) => boolean): CheckedFile {
+/**
+ * Reads and checks one SOP file. Never throws for a bad file: its problems are
+ * returned. Pass `relatedOf` (see relatedSopsIn) to look for cycles of
+ * related SOPs too, as `sop validate` does.
+ */
+export function checkSopFile(path: string, sopExists?: (id: string) => boolean, relatedOf?: RelatedLookup): CheckedFile {
   const file = displayPath(path);
   const fail = (code: string, message: string): CheckedFile => ({
     file,
@@ -118,7 +131,7 @@ export function checkSopFile(path: string, sopExists?: (id: string) => boolean):
   }
   if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
   const dir = resolve(path, '..');
-  return checkSopSource(file, source, sopExists ?? ((id) => sopFileIn(dir, id) !== undefined));
+  return checkSopSource(file, source, sopExists ?? ((id) => sopFileIn(dir, id) !== undefined), relatedOf);
 }
 
 /** Expands files and folders into SOP files (a folder's *.yaml and *.yml, not recursive). */

@@ -1,0 +1,44 @@
+/**
+ * The keterkaitan of the other SOPs of a folder, for the related-cycle lint.
+ * Each file is read at most once per lookup, and only when the walk reaches
+ * it; a file that cannot be read or parsed relates to nothing here (its own
+ * check reports why).
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { MAX_SOP_FILE_BYTES, sopFileIn } from './load.js';
+import { parseYaml } from './parse-yaml.js';
+import type { RelatedLookup } from './lint.js';
+
+/**
+ * A memoized lookup of the related SOP ids (`related[].sop`) of the SOPs in
+ * `dir`. Give one lookup to every file of one `sop validate` run.
+ *
+ * @example checkSopFile('sops/a.yaml', undefined, relatedSopsIn('sops'))
+ */
+export function relatedSopsIn(dir: string): RelatedLookup {
+  const known = new Map<string, readonly string[] | undefined>();
+  return (id) => {
+    if (!known.has(id)) known.set(id, readRelated(dir, id));
+    return known.get(id);
+  };
+}
+
+function readRelated(dir: string, id: string): readonly string[] | undefined {
+  const file = sopFileIn(dir, id);
+  if (!file) return undefined;
+  try {
+    if (statSync(file).size > MAX_SOP_FILE_BYTES) return [];
+    const bytes = readFileSync(file);
+    if (bytes.length > MAX_SOP_FILE_BYTES || bytes.includes(0)) return [];
+    const source = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    const parsed = parseYaml(file, source.replace(/^\uFEFF/, ''));
+    if (parsed.problems.length > 0) return [];
+    const related = (parsed.value as { related?: unknown } | null)?.related;
+    if (!Array.isArray(related)) return [];
+    return related
+      .map((r: unknown) => (r !== null && typeof r === 'object' ? (r as { sop?: unknown }).sop : undefined))
+      .filter((s): s is string => typeof s === 'string');
+  } catch {
+    return [];
+  }
+}
