@@ -1,6 +1,7 @@
 /** `--output "<id>=<text>"` and `--output "<id>=@<file>"`, checked before anything is read. */
 import { openSync, fstatSync, readSync, closeSync } from 'node:fs';
-import { SopError, MAX_OUTPUT_BYTES } from '../engine/index.js';
+import { SopError } from '../engine/errors.js';
+import { MAX_OUTPUT_BYTES } from '../engine/runtime/advance.js';
 import type { OutputInput } from '../engine/index.js';
 
 export function parseOutputArg(arg: string): OutputInput {

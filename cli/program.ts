@@ -6,28 +6,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { Io } from './io.js';
 import { processIo } from './io.js';
-import { registerValidate } from './commands/validate.js';
-import { registerCatalog } from './commands/catalog.js';
-import { registerShow } from './commands/show.js';
-import { registerPeople } from './commands/people.js';
-import { registerStart } from './commands/start.js';
-import { registerAdvance } from './commands/advance.js';
-import { registerStatus } from './commands/status.js';
-import { registerTasks } from './commands/tasks.js';
-import { registerList } from './commands/list.js';
-import { registerCancel } from './commands/cancel.js';
-import { registerOutput } from './commands/output.js';
-import { registerHistory } from './commands/history.js';
-import { registerDemo } from './commands/demo.js';
-import { registerVerify } from './commands/verify.js';
-import { registerCheckpoint } from './commands/checkpoint.js';
-import { registerReplay } from './commands/replay.js';
-import { registerExport } from './commands/export.js';
-import { registerReport } from './commands/report.js';
-import { registerGraph } from './commands/graph.js';
-import { registerPaths } from './commands/paths.js';
-import { registerNew } from './commands/new.js';
-import { registerRender } from './commands/render.js';
 import { reportError } from './report-error.js';
 
 export const EXIT_OK = 0;
@@ -41,7 +19,62 @@ export interface GlobalOptions {
   as?: string;
 }
 
-export function buildProgram(io: Io): Command {
+export type Register = (program: Command, io: Io) => void;
+
+/**
+ * Every command, by the names a user types, with the module that defines
+ * it. A run imports only the module of the command it runs: an operator's
+ * `sop status` never loads the YAML parser, the schema validator or the
+ * flowchart renderer. Help and unknown commands load them all.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  validate: () => import('./commands/validate.js').then((m) => m.registerValidate),
+  catalog: () => import('./commands/catalog.js').then((m) => m.registerCatalog),
+  show: () => import('./commands/show.js').then((m) => m.registerShow),
+  new: () => import('./commands/new.js').then((m) => m.registerNew),
+  graph: () => import('./commands/graph.js').then((m) => m.registerGraph),
+  paths: () => import('./commands/paths.js').then((m) => m.registerPaths),
+  render: () => import('./commands/render.js').then((m) => m.registerRender),
+  init: () => import('./commands/people.js').then((m) => m.registerPeople),
+  start: () => import('./commands/start.js').then((m) => m.registerStart),
+  tasks: () => import('./commands/tasks.js').then((m) => m.registerTasks),
+  status: () => import('./commands/status.js').then((m) => m.registerStatus),
+  advance: () => import('./commands/advance.js').then((m) => m.registerAdvance),
+  list: () => import('./commands/list.js').then((m) => m.registerList),
+  cancel: () => import('./commands/cancel.js').then((m) => m.registerCancel),
+  output: () => import('./commands/output.js').then((m) => m.registerOutput),
+  history: () => import('./commands/history.js').then((m) => m.registerHistory),
+  replay: () => import('./commands/replay.js').then((m) => m.registerReplay),
+  verify: () => import('./commands/verify.js').then((m) => m.registerVerify),
+  checkpoint: () => import('./commands/checkpoint.js').then((m) => m.registerCheckpoint),
+  export: () => import('./commands/export.js').then((m) => m.registerExport),
+  report: () => import('./commands/report.js').then((m) => m.registerReport),
+  demo: () => import('./commands/demo.js').then((m) => m.registerDemo),
+};
+/** Names defined by a module that defines more than one command, or aliases. */
+const SAME_MODULE: Record<string, string> = { user: 'init', sops: 'catalog' };
+/** Global options that take a value, to find the command name after them. */
+const VALUE_OPTIONS = new Set(['--sops', '--db', '--as']);
+
+/** The modules a run needs: the named command's, or all of them (help, a typo to suggest for). */
+export async function registersFor(argv: string[]): Promise<Register[]> {
+  let name: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (VALUE_OPTIONS.has(a)) i++;
+    else if (!a.startsWith('-')) {
+      name = a;
+      break;
+    }
+  }
+  const key = name === undefined ? undefined : (SAME_MODULE[name] ?? name);
+  const load = key !== undefined && Object.hasOwn(COMMANDS, key) ? COMMANDS[key] : undefined;
+  if (load) return [await load()];
+  // In the order help lists them.
+  return Promise.all(Object.values(COMMANDS).filter((l, i, all) => all.indexOf(l) === i).map((l) => l()));
+}
+
+export function buildProgram(io: Io, registers: Register[]): Command {
   const program = new Command('sop')
     .description('Run Standard Operating Procedures written as YAML (Permenpan-RB 35/2012 format).')
     .version(VERSION, '-V, --version', 'print the version')
@@ -59,9 +92,7 @@ Environment: SOP_DIR (like --sops), SOP_DB (like --db), SOP_USER (like --as),
 SOP_DEBUG=1 (show internal stack traces).
 Run "sop <command> --help" for the options of a command.`,
   );
-  for (const register of [registerValidate, registerCatalog, registerShow, registerNew, registerGraph, registerPaths, registerRender, registerPeople, registerStart, registerTasks, registerStatus, registerAdvance, registerList, registerCancel, registerOutput, registerHistory, registerReplay, registerVerify, registerCheckpoint, registerExport, registerReport, registerDemo]) {
-    register(program, io);
-  }
+  for (const register of registers) register(program, io);
   // Subcommands inherit the output settings and the override that keeps the process alive for our exit code.
   const configure = (cmd: Command): void => {
     cmd.configureOutput({ writeOut: io.out, writeErr: io.err }).exitOverride();
@@ -75,7 +106,7 @@ const VERSION = '0.1.0';
 
 /** Runs the CLI and returns its exit code. */
 export async function run(argv: string[], io: Io = processIo): Promise<number> {
-  const program = buildProgram(io);
+  const program = buildProgram(io, await registersFor(argv));
   if (argv.length === 0) {
     program.outputHelp();
     return EXIT_USAGE;

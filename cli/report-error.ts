@@ -1,4 +1,4 @@
-import { isSopError, formatProblem } from '../engine/index.js';
+import { isSopError, formatProblem } from '../engine/errors.js';
 import type { Io } from './io.js';
 
 /** Prints a failure for a person: what went wrong, where, and what to do next. Returns the exit code. */

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { Session, resolveIdentity } from '../engine/index.js';
+import { Session } from '../engine/runtime/session.js';
+import { resolveIdentity } from '../engine/runtime/identity.js';
 import { globalOptions } from './program.js';
 
 /** Runs `fn` with a session built from the global options, and always closes the database. */

@@ -1,6 +1,7 @@
 /** `--out <file>` of the commands that write a document: the file, or standard output without it. */
 import { writeFileSync } from 'node:fs';
-import { SopError, displayPath } from '../engine/index.js';
+import { SopError } from '../engine/errors.js';
+import { displayPath } from '../engine/definition/load.js';
 import type { Io } from './io.js';
 
 export function writeOrPrint(io: Io, text: string, out: string | undefined): void {

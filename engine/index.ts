@@ -1,5 +1,7 @@
 /**
- * The public API of the engine. The CLI and the tests import only this.
+ * The public API of the engine, for tests and for programs that embed it.
+ * The CLI imports the modules it needs directly, so that each command loads
+ * only what it uses (an operator runs `sop status` many times a day).
  */
 export { SopError, isSopError, formatProblem } from './errors.js';
 export type { Problem, Severity, SourceLocation } from './errors.js';

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
 import { withSession } from '../session.js';
-import { cancelInstance } from '../../engine/index.js';
+import { cancelInstance } from '../../engine/runtime/cancel.js';
 
 export function registerCancel(program: Command, io: Io): void {
   program

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
 import { globalOptions, setExitCode, EXIT_REFUSED } from '../program.js';
-import { addDurations, assertSopDir, checkSopFile, expandSopPaths, formatTotal } from '../../engine/index.js';
+import { addDurations, formatTotal } from '../../engine/definition/duration.js';
+import { assertSopDir, checkSopFile, expandSopPaths } from '../../engine/definition/load.js';
 import { labelled } from '../render/wrap.js';
 
 export function registerCatalog(program: Command, io: Io): void {

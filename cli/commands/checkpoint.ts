@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
 import { withSession } from '../session.js';
-import { formatCheckpoint } from '../../engine/index.js';
+import { formatCheckpoint } from '../../engine/store/chain.js';
 
 export function registerCheckpoint(program: Command, io: Io): void {
   program

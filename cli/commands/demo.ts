@@ -9,9 +9,14 @@ import type { Command } from 'commander';
 import { randomBytes } from 'node:crypto';
 import type { Io } from '../io.js';
 import { globalOptions } from '../program.js';
-import {
-  Session, SopError, osLogin, initDatabase, addUser, startInstance, advanceInstance, instanceStatus, instanceHistory,
-} from '../../engine/index.js';
+import { Session } from '../../engine/runtime/session.js';
+import { SopError } from '../../engine/errors.js';
+import { osLogin } from '../../engine/runtime/identity.js';
+import { initDatabase, addUser } from '../../engine/runtime/people.js';
+import { startInstance } from '../../engine/runtime/start.js';
+import { advanceInstance } from '../../engine/runtime/advance.js';
+import { instanceStatus } from '../../engine/runtime/status.js';
+import { instanceHistory } from '../../engine/runtime/history.js';
 import type { AdvanceOptions } from '../../engine/index.js';
 import { renderHistory, renderStatus } from '../render/instance.js';
 

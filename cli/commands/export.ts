@@ -4,7 +4,9 @@ import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
 import { withSession } from '../session.js';
-import { writeBundle, formatCheckpoint, SopError } from '../../engine/index.js';
+import { writeBundle } from '../../engine/audit/bundle.js';
+import { formatCheckpoint } from '../../engine/store/chain.js';
+import { SopError } from '../../engine/errors.js';
 import type { BundleSummary } from '../../engine/index.js';
 
 export function registerExport(program: Command, io: Io): void {

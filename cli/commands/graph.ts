@@ -2,7 +2,9 @@ import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { globalOptions } from '../program.js';
-import { dotFlowchart, loadSop, mermaidFlowchart } from '../../engine/index.js';
+import { dotFlowchart } from '../../engine/tooling/graph-dot.js';
+import { loadSop } from '../../engine/definition/load.js';
+import { mermaidFlowchart } from '../../engine/tooling/graph-mermaid.js';
 import { writeOrPrint } from '../write-file.js';
 
 export function registerGraph(program: Command, io: Io): void {

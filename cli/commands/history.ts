@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
 import { withSession } from '../session.js';
-import { instanceHistory } from '../../engine/index.js';
+import { instanceHistory } from '../../engine/runtime/history.js';
 import { renderHistory } from '../render/instance.js';
 
 export function registerHistory(program: Command, io: Io): void {

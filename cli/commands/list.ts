@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
 import { withSession } from '../session.js';
-import { listInstances } from '../../engine/index.js';
+import { listInstances } from '../../engine/runtime/inbox.js';
 import { renderList } from '../render/instance.js';
 
 export function registerList(program: Command, io: Io): void {

@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { globalOptions } from '../program.js';
-import { assertNewSopId, assertSopDir, checkSopSource, displayPath, SopError, sopFileIn, sopSkeleton } from '../../engine/index.js';
+import { assertNewSopId, sopSkeleton } from '../../engine/tooling/skeleton.js';
+import { assertSopDir, checkSopSource, displayPath, sopFileIn } from '../../engine/definition/load.js';
+import { SopError } from '../../engine/errors.js';
 import { writeText } from '../write-file.js';
 
 export function registerNew(program: Command, io: Io): void {

@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
 import { withSession } from '../session.js';
-import { readOutput, SopError } from '../../engine/index.js';
+import { readOutput } from '../../engine/runtime/outputs.js';
+import { SopError } from '../../engine/errors.js';
 
 export function registerOutput(program: Command, io: Io): void {
   program

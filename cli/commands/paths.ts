@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
 import { globalOptions } from '../program.js';
-import { loadCalendar, loadSop, sopPaths, workingDayMinutes } from '../../engine/index.js';
+import { loadCalendar } from '../../engine/calendar/load-calendar.js';
+import { loadSop } from '../../engine/definition/load.js';
+import { sopPaths, workingDayMinutes } from '../../engine/tooling/paths.js';
 import { renderPaths } from '../render/paths.js';
 
 export function registerPaths(program: Command, io: Io): void {

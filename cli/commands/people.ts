@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
 import { withSession } from '../session.js';
-import { initDatabase, addUser, changeRoles, removeUser, listUsers } from '../../engine/index.js';
+import { initDatabase, addUser, changeRoles, removeUser, listUsers } from '../../engine/runtime/people.js';
 import type { User, RoleChange } from '../../engine/index.js';
 import { table } from '../render/wrap.js';
 

@@ -2,7 +2,9 @@ import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { globalOptions } from '../program.js';
-import { loadSop, renderHtml, renderMarkdown } from '../../engine/index.js';
+import { loadSop } from '../../engine/definition/load.js';
+import { renderHtml } from '../../engine/tooling/render-html.js';
+import { renderMarkdown } from '../../engine/tooling/render-md.js';
 import { writeOrPrint } from '../write-file.js';
 
 export function registerRender(program: Command, io: Io): void {

@@ -4,7 +4,8 @@ import type { Io } from '../io.js';
 import { printJson } from '../io.js';
 import { withSession } from '../session.js';
 import { setExitCode, EXIT_REFUSED } from '../program.js';
-import { replayRecorded, parseLocalTime, formatLocal } from '../../engine/index.js';
+import { replayRecorded } from '../../engine/audit/replay-view.js';
+import { parseLocalTime, formatLocal } from '../../engine/calendar/working-time.js';
 import type { OfficeCalendar, ReplayView, ReplayStep } from '../../engine/index.js';
 
 export function registerReplay(program: Command, io: Io): void {

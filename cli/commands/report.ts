@@ -3,7 +3,9 @@ import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
 import { withSession } from '../session.js';
-import { complianceReport, parseLocalTime, DEFAULT_TARGET, SopError } from '../../engine/index.js';
+import { complianceReport, DEFAULT_TARGET } from '../../engine/audit/report.js';
+import { parseLocalTime } from '../../engine/calendar/working-time.js';
+import { SopError } from '../../engine/errors.js';
 import type { OfficeCalendar } from '../../engine/index.js';
 import { renderReportCsv, renderReportMarkdown, renderReportTable } from '../render/report.js';
 

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
 import { globalOptions } from '../program.js';
-import { loadSop } from '../../engine/index.js';
+import { loadSop } from '../../engine/definition/load.js';
 import { renderDocument } from '../render/document.js';
 
 export function registerShow(program: Command, io: Io): void {

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
 import { withSession } from '../session.js';
-import { SopError, startInstance } from '../../engine/index.js';
+import { SopError } from '../../engine/errors.js';
+import { startInstance } from '../../engine/runtime/start.js';
 
 const collectAssign = (v: string, all: Record<string, string>) => {
   const eq = v.indexOf('=');

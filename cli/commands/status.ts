@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
 import { withSession } from '../session.js';
-import { instanceStatus } from '../../engine/index.js';
+import { instanceStatus } from '../../engine/runtime/status.js';
 import { renderStatus } from '../render/instance.js';
 
 export function registerStatus(program: Command, io: Io): void {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
 import { withSession } from '../session.js';
-import { tasks } from '../../engine/index.js';
+import { tasks } from '../../engine/runtime/inbox.js';
 import { renderTasks } from '../render/instance.js';
 
 export function registerTasks(program: Command, io: Io): void {

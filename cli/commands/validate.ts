@@ -4,7 +4,10 @@ import { printJson } from '../io.js';
 import { globalOptions, setExitCode, EXIT_REFUSED } from '../program.js';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { checkSopFile, checkCalendarFile, displayPath, expandSopPaths, formatProblem, relatedSopsIn, CALENDAR_FILES } from '../../engine/index.js';
+import { checkSopFile, displayPath, expandSopPaths } from '../../engine/definition/load.js';
+import { checkCalendarFile, CALENDAR_FILES } from '../../engine/calendar/load-calendar.js';
+import { formatProblem } from '../../engine/errors.js';
+import { relatedSopsIn } from '../../engine/definition/related-lookup.js';
 import type { RelatedLookup } from '../../engine/index.js';
 
 const isCalendarFile = (p: string) => (CALENDAR_FILES as readonly string[]).includes(basename(p));

@@ -4,7 +4,10 @@ import type { Io } from '../io.js';
 import { printJson } from '../io.js';
 import { withSession } from '../session.js';
 import { setExitCode, EXIT_REFUSED } from '../program.js';
-import { verifyStore, verifyBundle, formatCheckpoint, SopError } from '../../engine/index.js';
+import { verifyStore } from '../../engine/audit/verify.js';
+import { verifyBundle } from '../../engine/audit/bundle.js';
+import { formatCheckpoint } from '../../engine/store/chain.js';
+import { SopError } from '../../engine/errors.js';
 import type { Checkpoint, VerifyReport } from '../../engine/index.js';
 import { checkpointArgument } from '../parse-args.js';
 

@@ -23,7 +23,7 @@ import { parseYaml } from '../definition/parse-yaml.js';
 import type { ParsedYaml, PathSegment } from '../definition/parse-yaml.js';
 import { formatPath } from '../definition/path.js';
 import { closest } from '../definition/suggest.js';
-import { displayPath } from '../definition/load.js';
+import { displayPath } from '../definition/display-path.js';
 import { DEFAULT_CALENDAR, WEEKDAY_NAMES, canonicalTimeZone, formatClock, parseClock } from './calendar.js';
 import type { IsoWeekday, OfficeCalendar, WorkingInterval } from './calendar.js';
 

@@ -9,6 +9,7 @@
 import { SopError } from '../errors.js';
 import type { Duration } from '../definition/duration.js';
 import { canonicalTimeZone, parseClock } from './calendar.js';
+import { FIXED_ZONES, offsetAt } from './zone-offset.js';
 import type { IsoWeekday, OfficeCalendar } from './calendar.js';
 
 const MINUTE = 60_000;
@@ -234,6 +235,8 @@ function noWorkingTime(): SopError {
 }
 
 function zoneOf(name: string): string {
+  // A zone of the table is already canonical; asking Intl would load its time zone data for nothing.
+  if (Object.hasOwn(FIXED_ZONES, name)) return name;
   const tz = canonicalTimeZone(name);
   if (!tz) throw new SopError('calendar.time-zone', `unknown time zone "${name}"; use an IANA name such as Asia/Makassar`);
   return tz;
@@ -245,39 +248,7 @@ function timeOf(d: Date, what: string): number {
   return t;
 }
 
-// ---- Time zone arithmetic with Intl ------------------------------------
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Offset of the zone from UTC at instant `t`, in milliseconds (WITA: +8 h). */
-function offsetAt(timeZone: string, t: number): number {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      era: 'short',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  const p: Record<string, number> = {};
-  let bc = false;
-  for (const part of f.formatToParts(t)) {
-    if (part.type === 'era') bc = part.value.startsWith('B');
-    else if (part.type !== 'literal') p[part.type] = Number(part.value);
-  }
-  const year = bc ? 1 - p.year! : p.year!;
-  const local = new Date(0);
-  local.setUTCFullYear(year, p.month! - 1, p.day!);
-  local.setUTCHours(p.hour!, p.minute!, p.second!, 0);
-  return local.getTime() - Math.floor(t / 1000) * 1000;
-}
+// ---- Time zone arithmetic (zone-offset.ts) ------------------------------
 
 /** The local day and time of day of instant `t`. */
 function localTime(timeZone: string, t: number): { day: DayNumber; ms: number } {

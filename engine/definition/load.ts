@@ -12,6 +12,10 @@ import { checkSchema } from './schema-check.js';
 import { checkSemantics } from './semantic-check.js';
 import type { RawSop, SemanticContext } from './semantic-check.js';
 import { lintSop } from './lint.js';
+import { displayPath } from './display-path.js';
+import { sopFileIn } from './sop-files.js';
+
+export { displayPath, sopFileIn };
 import type { RelatedLookup } from './lint.js';
 
 /** An SOP is a few kilobytes; anything near this is not an SOP, and parsing it would only cost time. */
@@ -166,16 +170,6 @@ export function expandSopPaths(paths: string[]): { files: string[]; problems: Pr
   return { files, problems };
 }
 
-/** The file of SOP `id` in `dir`, if there is one. */
-export function sopFileIn(dir: string, id: string): string | undefined {
-  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id)) return undefined;
-  for (const ext of EXTENSIONS) {
-    const f = join(dir, id + ext);
-    if (existsSync(f)) return f;
-  }
-  return undefined;
-}
-
 /** The ids of the SOP files in `dir`, by file name. */
 export function sopIdsIn(dir: string): string[] {
   return expandSopPaths([dir]).files.map((f) => basename(f, extname(f)));
@@ -222,11 +216,6 @@ export function assertSopDir(dir: string): void {
   }
 }
 
-/** Paths are shown relative to the working folder when inside it, as an editor would. */
-export function displayPath(p: string): string {
-  const rel = relative(process.cwd(), resolve(p));
-  return rel && !rel.startsWith('..') ? rel : resolve(p);
-}
 
 function describeFsError(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;

@@ -4,7 +4,8 @@
  * The core schema without merge keys, no aliases, no explicit tags, no
  * directives but `%YAML 1.2`, one document, and every warning is an error.
  */
-import { parseAllDocuments, LineCounter, isAlias, isMap, isPair, isScalar, isCollection, visit } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as YamlLibrary from 'yaml';
 import type { Document, Node, Pair, YAMLMap } from 'yaml';
 import type { Problem } from '../errors.js';
 
@@ -21,7 +22,19 @@ export interface ParsedYaml {
 /** Beyond this many YAML errors the rest are noise from the first ones. */
 const MAX_YAML_ERRORS = 20;
 
+/**
+ * The yaml package, loaded on the first parse: it is some 70 files, which a
+ * command that reads no YAML (an operator's `sop status`) must not pay for.
+ * require() keeps the parse synchronous; the package ships CommonJS.
+ */
+let yamlLibrary: typeof YamlLibrary | undefined;
+function yaml(): typeof YamlLibrary {
+  yamlLibrary ??= createRequire(import.meta.url)('yaml') as typeof YamlLibrary;
+  return yamlLibrary;
+}
+
 export function parseYaml(file: string, source: string): ParsedYaml {
+  const { parseAllDocuments, LineCounter, isAlias, isMap, isPair, isScalar, isCollection, visit } = yaml();
   const lineCounter = new LineCounter();
   const problems: Problem[] = [];
   const at = (offset: number) => {

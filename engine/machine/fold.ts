@@ -9,6 +9,9 @@ import type { AnyActorScope, SnapshotFrom } from 'xstate';
 import { SopError } from '../errors.js';
 import type { DecisionStep, SopDefinition, Step } from '../definition/types.js';
 import { buildMachine, CANCELLED } from './build-machine.js';
+import { currentStep } from './current-step.js';
+
+export { currentStep };
 import type { MachineEvent, SopMachine } from './build-machine.js';
 
 export type InstanceStatus = 'active' | 'completed' | 'cancelled';
@@ -192,10 +195,6 @@ export function resolveChoice(step: DecisionStep, input: string): string | undef
   )?.id;
 }
 
-/** The step to complete next, if the instance is active. */
-export function currentStep(def: SopDefinition, state: InstanceState): Step | undefined {
-  return state.current === null ? undefined : def.steps.find((s) => s.id === state.current);
-}
 
 function refuse(code: RefusalCode, message: string): Refusal {
   return { ok: false, code, message };

@@ -5,7 +5,7 @@
  */
 import { Store } from '../store/index.js';
 import type { OfficeCalendar } from '../calendar/calendar.js';
-import { loadCalendar } from '../calendar/load-calendar.js';
+import { cachedCalendar } from './sources.js';
 import type { Identity } from './identity.js';
 
 export interface SessionOptions {
@@ -42,9 +42,9 @@ export class Session {
 
   private officeCalendar: OfficeCalendar | undefined;
 
-  /** The office calendar beside the SOPs (sops/calendar.yaml), or the documented default. */
+  /** The office calendar beside the SOPs (sops/calendar.yaml), or the documented default; parsed once per version of the file. */
   get calendar(): OfficeCalendar {
-    this.officeCalendar ??= loadCalendar(this.sops);
+    this.officeCalendar ??= cachedCalendar(this.store, this.sops);
     return this.officeCalendar;
   }
 

@@ -3,10 +3,9 @@
  * it falls due in the working time of the office calendar.
  */
 import type { SopDefinition, Step } from '../definition/types.js';
-import { checkSopFile, sopFileIn } from '../definition/load.js';
-import { currentStep } from '../machine/fold.js';
+import { currentStep } from '../machine/current-step.js';
 import { addWorkingTime, formatLocal } from '../calendar/working-time.js';
-import { definitionHash } from '../store/index.js';
+import { sopFileState } from './sources.js';
 import type { Instance, InstanceStatus } from '../store/index.js';
 import type { Session } from './session.js';
 import type { RuntimeState } from './instance-state.js';
@@ -105,15 +104,20 @@ export function instanceStatus(session: Session, id: string): StatusView {
 
 /** Whether the SOP file now says something else than the definition the instance is pinned to. */
 function newerRevision(session: Session, pinned: SopDefinition, pinnedHash: string): StatusView['newerRevision'] {
-  const file = sopFileIn(session.sops, pinned.id);
-  if (!file) return { revision: pinned.revision, note: `the SOP file is gone from ${session.sops}; this instance keeps its own copy` };
-  const current = checkSopFile(file).definition;
-  if (!current) return { revision: pinned.revision, note: `the SOP file is now invalid (sop validate ${file}); this instance keeps its own copy` };
-  if (definitionHash(current) === pinnedHash) return null;
-  return {
-    revision: current.revision,
-    note: `the SOP file now holds revision ${current.revision} (this instance runs revision ${pinned.revision} as it started); new instances use the new one`,
-  };
+  const file = sopFileState(session.store, session.sops, pinned.id, pinnedHash);
+  switch (file.state) {
+    case 'same':
+      return null;
+    case 'missing':
+      return { revision: pinned.revision, note: `the SOP file is gone from ${session.sops}; this instance keeps its own copy` };
+    case 'invalid':
+      return { revision: pinned.revision, note: `the SOP file is now invalid (sop validate ${file.file}); this instance keeps its own copy` };
+    case 'other':
+      return {
+        revision: file.revision,
+        note: `the SOP file now holds revision ${file.revision} (this instance runs revision ${pinned.revision} as it started); new instances use the new one`,
+      };
+  }
 }
 
 /** The step an instance waits on, without computing due times: what `advance` needs to know before asking for secrets. */

@@ -8,6 +8,7 @@ import type Database from 'better-sqlite3';
 import type { SopDefinition } from '../definition/types.js';
 import { AuditReads } from './audit-reads.js';
 import { Blobs } from './blobs.js';
+import { SourceCache, type SourceKind } from './source-cache.js';
 import type { Checkpoint } from './chain.js';
 import { Definitions } from './definitions.js';
 import { Instances, type NewInstance } from './instances.js';
@@ -43,6 +44,7 @@ export class Store {
   private readonly users: Users;
   private readonly blobs: Blobs;
   private auditReads: AuditReads | undefined;
+  private sources: SourceCache | undefined;
 
   private constructor(db: Database.Database, file: string, clock: () => Date) {
     this.db = db;
@@ -170,6 +172,19 @@ export class Store {
     return this.users.get(name);
   }
 
+  // --- the source cache ----------------------------------------------------
+
+  /** What the file known by `key` (path and stat) was found to hold (see migration 002). */
+  cachedSource(key: string, kind: SourceKind): string | undefined {
+    this.sources ??= new SourceCache(this.db);
+    return this.sources.get(key, kind);
+  }
+  /** Remembers it, best effort: never waits for a lock, never fails. */
+  cacheSource(key: string, kind: SourceKind, result: string): void {
+    this.sources ??= new SourceCache(this.db);
+    this.sources.put(key, kind, result);
+  }
+
   // --- blobs -------------------------------------------------------------
 
   putBlob(content: Uint8Array | string): BlobRef {
@@ -189,6 +204,7 @@ export { blobRef } from './blobs.js';
 export { CHAIN_TAG, GENESIS, canonicalEntry, chainHash, entryHash, formatCheckpoint, parseCheckpoint } from './chain.js';
 export type { ChainFields, Checkpoint } from './chain.js';
 export type { RawLogRow } from './log.js';
+export type { SourceKind } from './source-cache.js';
 export type { AuditReads, RawEventRow, StoredInstanceRow, StoredDefinitionRow, StoredUserRow } from './audit-reads.js';
 export { SCHEMA_VERSION } from './migrations/index.js';
 export { BUSY_TIMEOUT_MS } from './open.js';

@@ -1,0 +1,87 @@
+/**
+ * What the files of the SOP folder hold, for the hot commands, through the
+ * store's source cache: a file is known by its path and stat(), and only a
+ * file never seen in this state is parsed and checked. The parser and the
+ * checks are loaded on that first miss, synchronously with require() (Node
+ * loads an ES module that way since 20.19), so `sop status` and `sop tasks`
+ * normally load neither the YAML library nor the schema validator.
+ */
+import { statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { SopError } from '../errors.js';
+import type { IsoWeekday, OfficeCalendar, WorkingInterval } from '../calendar/calendar.js';
+import { sopFileIn } from '../definition/sop-files.js';
+import { canonicalJson } from '../store/canonical-json.js';
+import { definitionHash } from '../store/definitions.js';
+import type { Store } from '../store/index.js';
+
+const lazy = createRequire(import.meta.url);
+const definitionModule = () => lazy('../definition/load.js') as typeof import('../definition/load.js');
+const calendarModule = () => lazy('../calendar/load-calendar.js') as typeof import('../calendar/load-calendar.js');
+const CALENDAR_FILES = ['calendar.yaml', 'calendar.yml'];
+
+/** The office calendar of `sopsDir` (the default without a calendar file), as loadCalendar gives it. */
+export function cachedCalendar(store: Store, sopsDir: string): OfficeCalendar {
+  const present = CALENDAR_FILES.map((n) => join(sopsDir, n)).map((f) => ({ f, key: fileKey(f) })).filter((x) => x.key !== undefined);
+  // No file (the default calendar) or two (an error): loadCalendar says which.
+  if (present.length !== 1) return calendarModule().loadCalendar(sopsDir);
+  const key = present[0]!.key!;
+  const hit = store.cachedSource(key, 'calendar');
+  if (hit !== undefined) return fromJson(hit);
+  const calendar = calendarModule().loadCalendar(sopsDir);
+  store.cacheSource(key, 'calendar', canonicalJson(toJson(calendar)));
+  return calendar;
+}
+
+export type SopFileState = { state: 'same' } | { state: 'other'; revision: number; hash: string } | { state: 'missing' } | { state: 'invalid'; file: string };
+
+/** Whether the SOP file of `sopId` now holds the definition `hash`, another one, an invalid one, or none. */
+export function sopFileState(store: Store, sopsDir: string, sopId: string, hash: string): SopFileState {
+  const file = sopFileIn(sopsDir, sopId);
+  const key = file === undefined ? undefined : fileKey(file);
+  if (file === undefined || key === undefined) return { state: 'missing' };
+  const hit = store.cachedSource(key, 'sop');
+  if (hit !== undefined) {
+    const known = JSON.parse(hit) as { hash: string; revision: number };
+    return known.hash === hash ? { state: 'same' } : { state: 'other', ...known };
+  }
+  const current = definitionModule().checkSopFile(file).definition;
+  // An invalid file is not cached: what makes it invalid may lie in another file (a related SOP).
+  if (!current) return { state: 'invalid', file };
+  const currentHash = definitionHash(current);
+  store.cacheSource(key, 'sop', canonicalJson({ hash: currentHash, revision: current.revision }));
+  return currentHash === hash ? { state: 'same' } : { state: 'other', revision: current.revision, hash: currentHash };
+}
+
+/** A regular file as stat() sees it: any write changes its size or its modification time. Undefined when it is not there. */
+function fileKey(file: string): string | undefined {
+  try {
+    const st = statSync(file, { bigint: true });
+    if (!st.isFile()) return undefined;
+    return `${resolve(file)}\n${st.size}\n${st.mtimeNs}\n${st.ino}`;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new SopError('file.unreadable', `cannot read ${file}: ${code}`, { hint: 'check the permissions of the SOP folder' });
+  }
+}
+
+interface CalendarJson {
+  timeZone: string;
+  workingHours: Record<string, WorkingInterval[]>;
+  holidays: [string, string][];
+}
+
+function toJson(c: OfficeCalendar): CalendarJson {
+  return {
+    timeZone: c.timeZone,
+    workingHours: Object.fromEntries(Object.entries(c.workingHours).map(([d, spans]) => [d, spans.map((s) => ({ start: s.start, end: s.end }))])),
+    holidays: [...c.holidays],
+  };
+}
+
+function fromJson(text: string): OfficeCalendar {
+  const j = JSON.parse(text) as CalendarJson;
+  return { timeZone: j.timeZone, workingHours: j.workingHours as unknown as Record<IsoWeekday, WorkingInterval[]>, holidays: new Map(j.holidays) };
+}
