@@ -15,6 +15,7 @@ import type { SopEvent, StoredEvent } from '../store/index.js';
 import type { RuntimeState } from '../runtime/instance-state.js';
 import { pinnedDefinition } from '../runtime/definitions.js';
 import { SopError } from '../errors.js';
+import { byText } from '../text-order.js';
 
 /** One completion of a step, timed. */
 export interface Execution {
@@ -212,7 +213,7 @@ export function computeReport(instances: ReportInstance[], cal: OfficeCalendar, 
   }
 
   const sopReports: SopReport[] = [...sops.values()]
-    .sort((a, b) => a.def.id.localeCompare(b.def.id))
+    .sort((a, b) => byText(a.def.id, b.def.id))
     .map(({ def, inst, outcomes }) => {
       const mine = executions.filter((e) => e.sop === def.id);
       const steps = def.steps.map((s): StepReport => {
@@ -245,8 +246,8 @@ export function computeReport(instances: ReportInstance[], cal: OfficeCalendar, 
     return { actor: id, name, sops: [...new Set(mine.map((e) => e.sop))].sort(), ...figures(mine) };
   });
 
-  open.sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.instance.localeCompare(b.instance));
-  overdue.sort((a, b) => b.overdueMinutes - a.overdueMinutes || a.instance.localeCompare(b.instance));
+  open.sort((a, b) => byText(a.startedAt, b.startedAt) || byText(a.instance, b.instance));
+  overdue.sort((a, b) => b.overdueMinutes - a.overdueMinutes || byText(a.instance, b.instance));
   let lower = -1;
   const openByAge = AGE_BUCKETS.map(([label, max]) => {
     const count = open.filter((o) => o.ageDays > lower && o.ageDays <= max).length;

@@ -3,9 +3,7 @@
  * problems that point at the offending YAML node (a missing property at its
  * parent, an unknown property at its key).
  */
-import { readFileSync } from 'node:fs';
-import { schemaPathOnDisk } from './schema-file.js';
-import validateSchema from './generated/sop-validator.js';
+import validateSchema, { schemaJson } from './generated/sop-validator.js';
 import type { SchemaError } from './generated/sop-validator.js';
 import type { Problem } from '../errors.js';
 import type { ParsedYaml, PathSegment } from './parse-yaml.js';
@@ -136,16 +134,12 @@ function valueAt(root: unknown, path: PathSegment[]): unknown {
   return v;
 }
 
-let schemaJson: unknown;
-
 /**
  * The property names the schema allows at an instance path. ajv's schemaPath
  * is relative to the referenced subschema, so walk the schema from the root
  * along the data's path instead, following local $refs.
  */
 function allowedKeys(path: PathSegment[]): string[] {
-  // Read only when a file has an unknown property: the happy path never needs it.
-  schemaJson ??= JSON.parse(readFileSync(schemaPathOnDisk(), 'utf8'));
   type SchemaNode = { $ref?: string; properties?: Record<string, SchemaNode>; items?: SchemaNode };
   const root = schemaJson as SchemaNode;
   const deref = (n: SchemaNode | undefined): SchemaNode | undefined => {

@@ -1,5 +1,6 @@
 /** `sop tasks` and `sop list`: the operator's inbox and the instance register. */
 import { SopError } from '../errors.js';
+import { byText } from '../text-order.js';
 import type { InstanceStatus } from '../store/index.js';
 import type { Session } from './session.js';
 import type { RuntimeState } from './instance-state.js';
@@ -30,7 +31,7 @@ export function tasks(session: Session, options: { all?: boolean; overdue?: bool
     }
   }
   // Most urgent first; steps without a time standard last.
-  return out.sort((a, b) => (a.dueAt ?? '9999').localeCompare(b.dueAt ?? '9999') || a.instance.localeCompare(b.instance));
+  return out.sort((a, b) => byText(a.dueAt ?? '9999', b.dueAt ?? '9999') || byText(a.instance, b.instance));
 }
 
 export interface ListedInstance {

@@ -5,7 +5,7 @@
 import { SopError } from '../errors.js';
 import type { User, ActorMeta } from '../store/index.js';
 import type { Actor } from '../definition/types.js';
-import { createRequire } from 'node:module';
+import { checkSopFile, expandSopPaths, assertSopDir } from '../definition/load.js';
 import { closest } from '../definition/suggest.js';
 import type { Session } from './session.js';
 import { assertUserName } from './identity.js';
@@ -49,15 +49,8 @@ export function requireAdmin(session: Session, action: string): User {
   return me;
 }
 
-/**
- * The SOP checks, loaded when roles are checked: every operator command
- * needs the current user, only an administrator's role changes need these.
- */
-const definitions = () => createRequire(import.meta.url)('../definition/load.js') as typeof import('../definition/load.js');
-
 /** Every actor of every valid SOP in the folder, by id: the roles there are. */
 export function knownActors(sopsDir: string): Map<string, Actor & { sops: string[] }> {
-  const { checkSopFile, expandSopPaths, assertSopDir } = definitions();
   assertSopDir(sopsDir);
   const actors = new Map<string, Actor & { sops: string[] }>();
   for (const file of expandSopPaths([sopsDir]).files) {

@@ -1,35 +1,32 @@
 /**
  * What the files of the SOP folder hold, for the hot commands, through the
  * store's source cache: a file is known by its path and stat(), and only a
- * file never seen in this state is parsed and checked. The parser and the
- * checks are loaded on that first miss, synchronously with require() (Node
- * loads an ES module that way since 20.19), so `sop status` and `sop tasks`
- * normally load neither the YAML library nor the schema validator.
+ * file never seen in this state is parsed and checked, so `sop status` and
+ * `sop tasks` normally parse no YAML (and never load the YAML library,
+ * which parse-yaml.ts loads on first use).
  */
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createRequire } from 'node:module';
 import { SopError } from '../errors.js';
 import type { IsoWeekday, OfficeCalendar, WorkingInterval } from '../calendar/calendar.js';
 import { sopFileIn } from '../definition/sop-files.js';
+import { checkSopFile } from '../definition/load.js';
+import { loadCalendar } from '../calendar/load-calendar.js';
 import { canonicalJson } from '../store/canonical-json.js';
 import { definitionHash } from '../store/definitions.js';
 import type { Store } from '../store/index.js';
 
-const lazy = createRequire(import.meta.url);
-const definitionModule = () => lazy('../definition/load.js') as typeof import('../definition/load.js');
-const calendarModule = () => lazy('../calendar/load-calendar.js') as typeof import('../calendar/load-calendar.js');
 const CALENDAR_FILES = ['calendar.yaml', 'calendar.yml'];
 
 /** The office calendar of `sopsDir` (the default without a calendar file), as loadCalendar gives it. */
 export function cachedCalendar(store: Store, sopsDir: string): OfficeCalendar {
   const present = CALENDAR_FILES.map((n) => join(sopsDir, n)).map((f) => ({ f, key: fileKey(f) })).filter((x) => x.key !== undefined);
   // No file (the default calendar) or two (an error): loadCalendar says which.
-  if (present.length !== 1) return calendarModule().loadCalendar(sopsDir);
+  if (present.length !== 1) return loadCalendar(sopsDir);
   const key = present[0]!.key!;
   const hit = store.cachedSource(key, 'calendar');
   if (hit !== undefined) return fromJson(hit);
-  const calendar = calendarModule().loadCalendar(sopsDir);
+  const calendar = loadCalendar(sopsDir);
   store.cacheSource(key, 'calendar', canonicalJson(toJson(calendar)));
   return calendar;
 }
@@ -46,7 +43,7 @@ export function sopFileState(store: Store, sopsDir: string, sopId: string, hash:
     const known = JSON.parse(hit) as { hash: string; revision: number };
     return known.hash === hash ? { state: 'same' } : { state: 'other', ...known };
   }
-  const current = definitionModule().checkSopFile(file).definition;
+  const current = checkSopFile(file).definition;
   // An invalid file is not cached: what makes it invalid may lie in another file (a related SOP).
   if (!current) return { state: 'invalid', file };
   const currentHash = definitionHash(current);

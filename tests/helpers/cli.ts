@@ -1,5 +1,6 @@
 /**
- * Runs the built CLI as a child process, as a user would: `node dist/cli/main.js`.
+ * Runs the built CLI as a child process, as a user would: `node dist/cli/bin.cjs`,
+ * the binary that package.json's bin points at (it runs the bundled CLI).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -7,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
-export const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+export const CLI = join(ROOT, 'dist', 'cli', 'bin.cjs');
 export const SOPS = join(ROOT, 'sops');
 
 export interface CliResult {

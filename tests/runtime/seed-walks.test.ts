@@ -5,7 +5,7 @@
  *
  * - First, the hand-written walks are checked against the SOP files, so
  *   that what the runtime tests drive is what the documents say.
- * - Then each path runs through the built CLI (`node dist/cli/main.js`, a
+ * - Then each path runs through the built CLI (`node dist/cli/bin.cjs`, a
  *   child process per command) on its own temporary database: every step
  *   completed by the user who plays its pelaksana, with the outputs it
  *   declares, the resulting status checked after each step (as `advance

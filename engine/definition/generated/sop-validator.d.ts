@@ -8,3 +8,5 @@ export interface SchemaError {
 }
 declare const validate: ((data: unknown) => boolean) & { errors?: SchemaError[] | null };
 export default validate;
+/** The schema the validator was compiled from (schemas/sop.schema.json). */
+export declare const schemaJson: unknown;
