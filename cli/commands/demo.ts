@@ -6,7 +6,6 @@
  * sensitive output), then prints the status and the history.
  */
 import type { Command } from 'commander';
-import { randomBytes } from 'node:crypto';
 import type { Io } from '../io.js';
 import { globalOptions } from '../program.js';
 import { Session } from '../../engine/runtime/session.js';
@@ -93,7 +92,7 @@ never touches an office's real database: use --db demo.db there.`,
         const outputs = [...(options.outputs ?? [])];
         // The temporary password is generated here and handed over as a sensitive output: it is never stored.
         if (step === 'kirim-akun') {
-          outputs.push({ id: 'username', value: 'demo.pengguna' }, { id: 'password-sementara', value: randomBytes(9).toString('base64url'), protected: true });
+          outputs.push({ id: 'username', value: 'demo.pengguna' }, { id: 'password-sementara', value: Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(9))).toString('base64url'), protected: true });
         }
         const done = run(user, (s) => advanceInstance(s, inst.id, { ...options, outputs, step }));
         io.out(`${user.padEnd(20)} completed ${step}${done.choice ? ` (${done.choice})` : ''}\n`);

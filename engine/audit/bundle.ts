@@ -16,10 +16,9 @@
  * entries in full, and every other entry by its payload's digest only: the
  * chain can be recomputed end to end without disclosing other instances.
  */
-import { createHash } from 'node:crypto';
 import type { Store, Checkpoint, StoredInstanceRow, RawEventRow, SopEvent } from '../store/index.js';
 import { GENESIS } from '../store/chain.js';
-import { sha256Hex } from '../store/sha256.js';
+import { sha256Hex, sha256Stream } from '../store/sha256.js';
 import type { SopDefinition } from '../definition/types.js';
 import { SopError } from '../errors.js';
 import { sortBreaks, type Break } from './breaks.js';
@@ -142,7 +141,7 @@ class LineDigest {
   count = 0;
   private readonly parts: string[] = [];
   private size = 0;
-  private readonly hasher = createHash('sha256');
+  private readonly hasher = sha256Stream();
 
   constructor(private readonly write: (line: string) => void) {}
 
@@ -158,7 +157,7 @@ class LineDigest {
 
   hex(): string {
     this.flush();
-    return this.hasher.digest('hex');
+    return this.hasher.hex();
   }
 
   private flush(): void {
@@ -189,7 +188,7 @@ export function verifyBundle(bytes: Buffer, options: { checkpoint?: Checkpoint }
 
   const lines = splitLines(bytes);
   if (lines.length < 2) return invalid('this is not a sop bundle: it has fewer than two lines (a header and a trailer)');
-  const hasher = createHash('sha256');
+  const hasher = sha256Stream();
   const parsed: unknown[] = [];
   for (let i = 0; i < lines.length; i++) {
     try {
@@ -206,7 +205,7 @@ export function verifyBundle(bytes: Buffer, options: { checkpoint?: Checkpoint }
   const trailer = parsed[parsed.length - 1] as { end?: { lines?: unknown; sha256?: unknown } } | null;
   if (!isObject(trailer) || !isObject(trailer.end)) return invalid('the bundle has no trailer: it was cut off');
   if (trailer.end.lines !== lines.length - 1) return invalid(`the trailer counts ${String(trailer.end.lines)} lines, but the bundle has ${lines.length - 1} before it: lines were added or removed`);
-  if (trailer.end.sha256 !== hasher.digest('hex')) {
+  if (trailer.end.sha256 !== hasher.hex()) {
     breaks.push({ code: 'bundle.invalid', message: 'the bundle\'s lines do not match the digest in its trailer: the file was edited after it was exported' });
   }
   report.head = header.head;

@@ -6,8 +6,9 @@
  * with receiveMessageOnPort once it raises a shared flag.
  */
 import { resolve } from 'node:path';
-import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
+import type * as WorkerThreads from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { checkRange, type RangeRequest, type RangeResult } from './chain-range.js';
 
@@ -32,6 +33,8 @@ export function checkWholeChain(db: Database.Database, file: string, head: numbe
 }
 
 function startWorker(request: RangeRequest): { result(): RangeResult } {
+  // Required here, not at the top: the CLI is one bundle, and every command would load it.
+  const { MessageChannel, Worker, receiveMessageOnPort } = createRequire(import.meta.url)('node:worker_threads') as typeof WorkerThreads;
   const { port1, port2 } = new MessageChannel();
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const worker = new Worker(new URL('./chain-worker.js', import.meta.url), { workerData: { request, port: port2, flag }, transferList: [port2] });

@@ -10,7 +10,9 @@ import { join, resolve } from 'node:path';
 import { SopError } from '../errors.js';
 import type { IsoWeekday, OfficeCalendar, WorkingInterval } from '../calendar/calendar.js';
 import { sopFileIn } from '../definition/sop-files.js';
-import { checkSopFile } from '../definition/load.js';
+import { checkSopFile, loadSop } from '../definition/load.js';
+import { checksVersion } from '../definition/generated/checks-version.js';
+import type { SopDefinition } from '../definition/types.js';
 import { loadCalendar } from '../calendar/load-calendar.js';
 import { canonicalJson } from '../store/canonical-json.js';
 import { definitionHash } from '../store/definitions.js';
@@ -51,17 +53,41 @@ export function sopFileState(store: Store, sopsDir: string, sopId: string, hash:
   return currentHash === hash ? { state: 'same' } : { state: 'other', revision: current.revision, hash: currentHash };
 }
 
-/** A regular file as stat() sees it: any write changes its size or its modification time. Undefined when it is not there. */
+/**
+ * A regular file as stat() sees it, and the checks that read it: any write
+ * changes its size or its modification time, and a build with other checks
+ * has another checksVersion. Undefined when the file is not there.
+ */
 function fileKey(file: string): string | undefined {
   try {
     const st = statSync(file, { bigint: true });
     if (!st.isFile()) return undefined;
-    return `${resolve(file)}\n${st.size}\n${st.mtimeNs}\n${st.ino}`;
+    return `${resolve(file)}\n${st.size}\n${st.mtimeNs}\n${st.ino}\n${checksVersion}`;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw new SopError('file.unreadable', `cannot read ${file}: ${code}`, { hint: 'check the permissions of the SOP folder' });
   }
+}
+
+/**
+ * The definition the SOP file of `sopId` holds now, as loadSop gives it
+ * (SopError when it is missing or invalid). A file seen before, whose
+ * definition the store already keeps, is not parsed again; its related SOPs
+ * are looked up again, since their files are the one thing outside it that
+ * decides whether it is valid.
+ */
+export function currentDefinition(store: Store, sopsDir: string, sopId: string): SopDefinition {
+  const file = sopFileIn(sopsDir, sopId);
+  const key = file === undefined ? undefined : fileKey(file);
+  const hit = key === undefined ? undefined : store.cachedSource(key, 'sop');
+  if (hit !== undefined) {
+    const def = store.getDefinition((JSON.parse(hit) as { hash: string }).hash);
+    if (def && def.related.every((r) => r.sop === undefined || sopFileIn(sopsDir, r.sop) !== undefined)) return def;
+  }
+  const def = loadSop(sopsDir, sopId);
+  if (key !== undefined) store.cacheSource(key, 'sop', canonicalJson({ hash: definitionHash(def), revision: def.revision }));
+  return def;
 }
 
 interface CalendarJson {

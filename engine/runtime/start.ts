@@ -2,9 +2,8 @@
  * `sop start`: pins the SOP's current definition (content-addressed) and
  * records the instance's first event, binding the people of the case.
  */
-import { randomBytes } from 'node:crypto';
 import { SopError } from '../errors.js';
-import { loadSop } from '../definition/load.js';
+import { currentDefinition } from './sources.js';
 import { initialState } from '../machine/fold.js';
 import type { Instance } from '../store/index.js';
 import type { Session } from './session.js';
@@ -22,7 +21,7 @@ export const MAX_TITLE = 200;
 
 export function startInstance(session: Session, sopId: string, options: StartOptions = {}): Instance<RuntimeState> {
   const me = currentUser(session);
-  const def = loadSop(session.sops, sopId);
+  const def = currentDefinition(session.store, session.sops, sopId);
   const title = (options.title ?? def.identity.name).trim();
   if (title.length === 0 || [...title].length > MAX_TITLE || /[\u0000-\u001f\u007f]/.test(title)) {
     throw new SopError('start.invalid-title', `the title must be 1 to ${MAX_TITLE} characters of text without control characters`, {
@@ -66,7 +65,8 @@ export function startInstance(session: Session, sopId: string, options: StartOpt
 function newInstanceId(now: Date): string {
   const day = now.toISOString().slice(0, 10).replace(/-/g, '');
   const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
-  const bytes = randomBytes(8);
+  // Web Crypto, a global: importing node:crypto would load it for every command of the bundle.
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(8));
   let suffix = '';
   for (const b of bytes) suffix += alphabet[b % alphabet.length];
   return `${day}-${suffix}`;

@@ -104,6 +104,22 @@ describe('Given an instance and the SOP folder it came from', () => {
   });
 });
 
+describe('Given SOP pengelolaan-akses-pengguna, which names implementasi-security-patch as a related SOP', () => {
+  it('when an instance was started (the file is known) and the related SOP file is then removed, then the next start is refused as the file check would', () => {
+    const folder = join(dir, 'related');
+    mkdirSync(folder);
+    for (const f of ['pengelolaan-akses-pengguna.yaml', 'implementasi-security-patch.yaml']) copyFileSync(join(SOPS, f), join(folder, f));
+    const run = (...args: string[]) => sop([...args, '--db', db, '--sops', folder, '--as', 'sari']);
+    expect(run('start', 'pengelolaan-akses-pengguna').code).toBe(0);
+    expect(run('start', 'pengelolaan-akses-pengguna').code).toBe(0);
+    rmSync(join(folder, 'implementasi-security-patch.yaml'));
+    const refused = run('start', 'pengelolaan-akses-pengguna');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('[sop.invalid]');
+    expect(refused.stderr).toContain('ref.unknown-sop');
+  });
+});
+
 describe('Given a store made at schema version 1', () => {
   it('when opened by this sop, then it migrates to the source cache and keeps its data', () => {
     const old = join(dir, 'v1.db');
