@@ -21,10 +21,10 @@ import { GENESIS } from '../store/chain.js';
 import { sha256Hex, sha256Stream } from '../store/sha256.js';
 import type { SopDefinition } from '../definition/types.js';
 import { SopError } from '../errors.js';
-import { sortBreaks, type Break } from './breaks.js';
+import type { Break } from './breaks.js';
 import { ChainCheck, checkCheckpoint, type ChainEntry } from './chain-check.js';
 import { replayInstance } from './instance-replay.js';
-import { MAX_BREAKS, type VerifyReport } from './verify.js';
+import { emptyReport, finishReport, type VerifyReport } from './verify.js';
 
 export const BUNDLE_FORMAT = 1;
 
@@ -172,19 +172,8 @@ export function verifyBundle(bytes: Buffer, options: { checkpoint?: Checkpoint }
   const started = performance.now();
   const breaks: Break[] = [];
   const invalid = (message: string): VerifyReport => finish({ code: 'bundle.invalid', message });
-  const report: VerifyReport = {
-    ok: false, instance: null, head: { seq: 0, hash: GENESIS }, entries: 0, instances: 0, events: 0,
-    definitions: 0, blobs: 0, users: 0, checkpoint: null, breaks: [], moreBreaks: 0, ms: { chain: 0, replay: 0, total: 0 },
-  };
-  function finish(extra?: Break): VerifyReport {
-    if (extra) breaks.push(extra);
-    const sorted = sortBreaks(breaks);
-    report.breaks = sorted.slice(0, MAX_BREAKS);
-    report.moreBreaks = sorted.length - report.breaks.length;
-    report.ok = sorted.length === 0;
-    report.ms.total = performance.now() - started;
-    return report;
-  }
+  const report = emptyReport(null, { seq: 0, hash: GENESIS });
+  const finish = (extra?: Break): VerifyReport => finishReport(report, extra ? [...breaks, extra] : breaks, started);
 
   const lines = splitLines(bytes);
   if (lines.length < 2) return invalid('this is not a sop bundle: it has fewer than two lines (a header and a trailer)');
@@ -283,7 +272,7 @@ export function verifyBundle(bytes: Buffer, options: { checkpoint?: Checkpoint }
     const rows = events.get(inst.id) ?? [];
     events.delete(inst.id);
     const row: StoredInstanceRow = {
-      id: inst.id, sop_id: inst.sop, definition_hash: inst.definitionHash, title: inst.title, status: inst.status, outcome: inst.outcome,
+      id: inst.id, sop_id: inst.sop, definition_hash: inst.definitionHash, title: inst.title, status: inst.status as StoredInstanceRow['status'], outcome: inst.outcome,
       version: inst.version, state: inst.state, started_by: inst.startedBy, started_at: inst.startedAt, updated_at: inst.updatedAt,
     };
     const r = replayInstance({ id: inst.id, row, rows, definition: (h) => definitions.get(h) });

@@ -54,10 +54,7 @@ export function verifyStore(store: Store, options: VerifyOptions = {}): VerifyRe
 
 function verifySnapshot(store: Store, options: VerifyOptions): VerifyReport {
   const started = performance.now();
-  const report: VerifyReport = {
-    ok: true, instance: options.instance ?? null, head: store.head(), entries: 0, instances: 0, events: 0,
-    definitions: 0, blobs: 0, users: 0, checkpoint: null, breaks: [], moreBreaks: 0, ms: { chain: 0, replay: 0, total: 0 },
-  };
+  const report = emptyReport(options.instance ?? null, store.head());
   const breaks: Break[] = [];
   const definitions = new StoredDefinitions(store.audit.definitionRows());
 
@@ -145,6 +142,19 @@ function verifySnapshot(store: Store, options: VerifyOptions): VerifyReport {
   }
   report.ms.replay = performance.now() - replayStart;
 
+  return finishReport(report, breaks, started);
+}
+
+/** A report before anything was checked. */
+export function emptyReport(instance: string | null, head: Checkpoint): VerifyReport {
+  return {
+    ok: false, instance, head, entries: 0, instances: 0, events: 0, definitions: 0, blobs: 0, users: 0,
+    checkpoint: null, breaks: [], moreBreaks: 0, ms: { chain: 0, replay: 0, total: 0 },
+  };
+}
+
+/** Puts the breaks found in log order (at most MAX_BREAKS of them) and the verdict into the report. */
+export function finishReport(report: VerifyReport, breaks: Break[], started: number): VerifyReport {
   const sorted = sortBreaks(breaks);
   report.breaks = sorted.slice(0, MAX_BREAKS);
   report.moreBreaks = sorted.length - report.breaks.length;

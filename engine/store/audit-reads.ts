@@ -4,23 +4,13 @@
  * without trusting any of it. Nothing here writes.
  */
 import type Database from 'better-sqlite3';
+import type { InstanceRow } from './instances.js';
 
 /** An instance event row of the log: [seq, instanceId, version, at, payload]. */
 export type RawEventRow = [seq: number, instanceId: string, version: number | null, at: string, payload: string];
 
-export interface StoredInstanceRow {
-  id: string;
-  sop_id: string;
-  definition_hash: string;
-  title: string;
-  status: string;
-  outcome: string | null;
-  version: number;
-  state: string;
-  started_by: string;
-  started_at: string;
-  updated_at: string;
-}
+/** An instances row as stored. */
+export type StoredInstanceRow = InstanceRow;
 
 export interface StoredDefinitionRow {
   hash: string;

@@ -21,7 +21,8 @@ import type {
   StoredEvent,
 } from './types.js';
 
-interface InstanceRow {
+/** An instances row as stored. */
+export interface InstanceRow {
   id: string;
   sop_id: string;
   definition_hash: string;
