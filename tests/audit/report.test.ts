@@ -10,8 +10,9 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { Session, initDatabase, addUser, startInstance, advanceInstance, complianceReport } from '../../dist/engine/index.js';
+import { initDatabase, addUser, startInstance, advanceInstance, complianceReport } from '../../dist/engine/index.js';
 import type { AdvanceOptions, ComplianceReport } from '../../dist/engine/index.js';
+import { actingAs } from '../helpers/session.js';
 import { sop, SOPS, tempDir } from '../helpers/cli.js';
 
 const wita = (local: string) => new Date(`${local}:00+08:00`);
@@ -19,14 +20,7 @@ let db: string;
 let now = wita('2026-11-16T07:00');
 const ids: Record<'A' | 'B' | 'C' | 'D', string> = { A: '', B: '', C: '', D: '' };
 
-function as<T>(user: string, fn: (s: Session) => T, create = false): T {
-  const s = new Session({ db, sops: SOPS, identity: { user, osUser: 'test' }, clock: () => now }, { create });
-  try {
-    return fn(s);
-  } finally {
-    s.close();
-  }
-}
+const as = actingAs(() => db, { clock: () => now, osUser: 'test' });
 const at = (local: string) => (now = wita(local));
 const advance = (user: string, id: string, local: string, options: AdvanceOptions = {}) => {
   at(local);

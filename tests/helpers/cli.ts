@@ -2,7 +2,7 @@
  * Runs the built CLI as a child process, as a user would: `node dist/cli/bin.cjs`,
  * the binary that package.json's bin points at (it runs the bundled CLI).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -40,3 +40,41 @@ export function tempDir(prefix = 'sop-test-'): string {
 
 /** A stack trace line as Node prints it; a user must never see one. */
 export const STACK_TRACE = /^\s+at .+(\(|:\d+:\d+)/m;
+
+export interface SpawnedResult extends CliResult {
+  args: string[];
+  /** When the process was started and when it ended (performance.now()), to show that runs overlapped. */
+  spawnedAt: number;
+  endedAt: number;
+}
+
+/**
+ * `sop(args)` started without waiting: several can run at once (two
+ * operators at the same moment). The environment is cleared of SOP_*
+ * settings as in `sop()`; standard input is given and closed.
+ */
+export function spawnSop(args: string[], options: { cwd?: string; env?: Record<string, string>; input?: string } = {}): Promise<SpawnedResult> {
+  const env: Record<string, string | undefined> = { ...process.env };
+  for (const name of ['SOP_DIR', 'SOP_DB', 'SOP_USER', 'SOP_DEBUG']) delete env[name];
+  const spawnedAt = performance.now();
+  return new Promise<SpawnedResult>((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env: { ...env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const endedAt = performance.now();
+      resolve({ args, code: code ?? -1, stdout, stderr, ms: endedAt - spawnedAt, spawnedAt, endedAt });
+    });
+    // The child may exit without reading standard input: that is not an error here.
+    child.stdin.on('error', () => {});
+    child.stdin.end(options.input ?? '');
+  });
+}

@@ -6,26 +6,19 @@
  * same instance of the same SQLite file, both started before either ends.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Session, initDatabase, addUser, startInstance, advanceInstance, instanceHistory } from '../../dist/engine/index.js';
 import { sha256Hex } from '../../dist/engine/store/index.js';
 import type { HistoryEntry } from '../../dist/engine/index.js';
-import { sop, tempDir, SOPS, CLI, STACK_TRACE } from '../helpers/cli.js';
+import { actingAs } from '../helpers/session.js';
+import { sop, spawnSop as spawnCli, tempDir, SOPS, STACK_TRACE } from '../helpers/cli.js';
 
 let dir: string;
 let db: string;
 
-function as<T>(user: string, fn: (s: Session) => T, create = false): T {
-  const s = new Session({ db, sops: SOPS, identity: { user, osUser: 'tester' } }, { create });
-  try {
-    return fn(s);
-  } finally {
-    s.close();
-  }
-}
+const as = actingAs(() => db);
 
 const run = (args: string[]) => sop(args, { cwd: dir, env: { SOP_DB: db, SOP_DIR: SOPS } });
 
@@ -38,22 +31,8 @@ interface Finished {
   endedAt: number;
 }
 
-/** Starts `sop <args>` as a child process; resolves when it has ended. */
-function spawnSop(args: string[]): Promise<Finished> {
-  const env: Record<string, string | undefined> = { ...process.env, SOP_DB: db, SOP_DIR: SOPS };
-  delete env.SOP_USER;
-  delete env.SOP_DEBUG;
-  const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ args, code, stdout, stderr, spawnedAt, endedAt: performance.now() }));
-  });
-}
+/** Starts `sop <args>` as a child process on the test store; resolves when it has ended. */
+const spawnSop = (args: string[]): Promise<Finished> => spawnCli(args, { cwd: dir, env: { SOP_DB: db, SOP_DIR: SOPS } });
 
 function logRowsOf(instance: string): { seq: number; version: number | null; payload: string }[] {
   const conn = new Database(db, { readonly: true, fileMustExist: true });

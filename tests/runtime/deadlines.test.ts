@@ -9,7 +9,6 @@
  * 13:00-16:00; Fri 07:30-11:30, 13:00-16:30; 2026 holidays).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -26,7 +25,7 @@ import {
   formatLocal,
 } from '../../dist/engine/index.js';
 import type { AdvanceOptions, CurrentStepView } from '../../dist/engine/index.js';
-import { tempDir, SOPS, CLI, STACK_TRACE } from '../helpers/cli.js';
+import { spawnSop as spawnCli, tempDir, SOPS, STACK_TRACE } from '../helpers/cli.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -251,20 +250,7 @@ describe('Given an instance whose step fell due long ago, seen through the CLI (
     id = o.start(wita('2025-09-01 07:30'));
   });
 
-  function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    const env: Record<string, string | undefined> = { ...process.env, SOP_DB: o.db, SOP_DIR: SOPS };
-    delete env.SOP_USER;
-    delete env.SOP_DEBUG;
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: o.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    return new Promise((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-  }
+  const cli = (args: string[]) => spawnCli(args, { cwd: o.dir, env: { SOP_DB: o.db, SOP_DIR: SOPS } });
 
   it('then status, tasks and tasks --overdue flag it, in JSON (overdue: true) and in text (OVERDUE)', async () => {
     const [statusJson, statusText, tasksJson, tasksText, overdueJson, mine] = await Promise.all([

@@ -13,9 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
-import { Session, initDatabase, addUser, startInstance, advanceInstance, instanceStatus, instanceHistory } from '../../dist/engine/index.js';
-import { sop, tempDir, SOPS, CLI, STACK_TRACE } from '../helpers/cli.js';
+import { initDatabase, addUser, startInstance, advanceInstance, instanceStatus, instanceHistory } from '../../dist/engine/index.js';
+import { actingAs } from '../helpers/session.js';
+import { sop, spawnSop as spawnCli, tempDir, SOPS, STACK_TRACE } from '../helpers/cli.js';
 
 let dir: string;
 let db: string;
@@ -24,31 +24,15 @@ let smki: string;
 /** pengecualian-smki refused at the decision: completed, outcome ditolak. */
 let finished: string;
 
-function as<T>(user: string, fn: (s: Session) => T, create = false): T {
-  const s = new Session({ db, sops: SOPS, identity: { user, osUser: 'tester' } }, { create });
-  try {
-    return fn(s);
-  } finally {
-    s.close();
-  }
-}
+const as = actingAs(() => db);
 
 const run = (args: string[]) => sop(args, { cwd: dir, env: { SOP_DB: db, SOP_DIR: SOPS } });
 
 /** A read command's --json output, run as a child process without waiting for the others. */
-function readJson(args: string[]): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const env: Record<string, string | undefined> = { ...process.env, SOP_DB: db, SOP_DIR: SOPS };
-    delete env.SOP_USER;
-    delete env.SOP_DEBUG;
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`sop ${args.join(' ')} exited ${code}: ${err}`))));
-  });
+async function readJson(args: string[]): Promise<any> {
+  const r = await spawnCli(args, { cwd: dir, env: { SOP_DB: db, SOP_DIR: SOPS } });
+  if (r.code !== 0) throw new Error(`sop ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout);
 }
 
 /** The same views in-process (the CLI prints exactly these as JSON). */

@@ -7,13 +7,13 @@
  * that password; then every byte the system keeps or prints is searched for it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Session, initDatabase, addUser, startInstance, advanceInstance } from '../../dist/engine/index.js';
-import { sop, tempDir, SOPS, CLI, STACK_TRACE } from '../helpers/cli.js';
+import { initDatabase, addUser, startInstance, advanceInstance } from '../../dist/engine/index.js';
+import { actingAs } from '../helpers/session.js';
+import { sop, spawnSop as spawnCli, tempDir, SOPS, STACK_TRACE } from '../helpers/cli.js';
 
 let dir: string;
 let db: string;
@@ -24,32 +24,12 @@ const canary = (label: string) => `CANARY-${label}-${randomBytes(12).toString('h
 const PASSWORD = canary('password');
 const USERNAME = `USERNAME-${randomBytes(12).toString('hex')}`;
 
-function as<T>(user: string, fn: (s: Session) => T, create = false): T {
-  const s = new Session({ db, sops: SOPS, identity: { user, osUser: 'tester' } }, { create });
-  try {
-    return fn(s);
-  } finally {
-    s.close();
-  }
-}
+const as = actingAs(() => db);
 
 const run = (args: string[], input?: string) => sop(args, { cwd: dir, env: { SOP_DB: db, SOP_DIR: SOPS }, ...(input !== undefined ? { input } : {}) });
 
 /** Runs `sop <args>` without waiting for the others. */
-function spawnSop(args: string[]): Promise<{ args: string[]; code: number | null; stdout: string; stderr: string }> {
-  const env: Record<string, string | undefined> = { ...process.env, SOP_DB: db, SOP_DIR: SOPS };
-  delete env.SOP_USER;
-  delete env.SOP_DEBUG;
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ args, code, stdout, stderr }));
-  });
-}
+const spawnSop = (args: string[]) => spawnCli(args, { cwd: dir, env: { SOP_DB: db, SOP_DIR: SOPS } });
 
 const DB_FILES = () => [db, `${db}-wal`, `${db}-shm`];
 

@@ -8,9 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Session, initDatabase, addUser, startInstance, advanceInstance, instanceStatus } from '../../dist/engine/index.js';
+import { initDatabase, addUser, startInstance, advanceInstance, instanceStatus } from '../../dist/engine/index.js';
 import { migrations } from '../../dist/engine/store/migrations/index.js';
 import { sop, tempDir, SOPS } from '../helpers/cli.js';
+import { actingAs } from '../helpers/session.js';
 
 let dir: string;
 let sops: string;
@@ -18,14 +19,7 @@ let db: string;
 let id: string;
 const now = new Date('2026-11-23T01:00:00Z'); // Monday 09:00 WITA
 
-function as<T>(user: string, fn: (s: Session) => T, create = false): T {
-  const s = new Session({ db, sops, identity: { user, osUser: 'test' }, clock: () => now }, { create });
-  try {
-    return fn(s);
-  } finally {
-    s.close();
-  }
-}
+const as = actingAs(() => db, { sops: () => sops, clock: () => now, osUser: 'test' });
 const cacheRows = () => {
   const d = new Database(db, { readonly: true });
   try {

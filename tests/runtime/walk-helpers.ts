@@ -9,9 +9,8 @@
  * each actor, and an asynchronous twin of tests/helpers/cli.ts `sop()` so
  * that independent walks can run two CLI processes at a time.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { CLI, ROOT } from '../helpers/cli.js';
+import { spawnSop } from '../helpers/cli.js';
 import type { CliResult } from '../helpers/cli.js';
 
 /** One row of the procedure table as a path walks it. */
@@ -289,34 +288,13 @@ async function slot(): Promise<() => void> {
 }
 
 /**
- * `sop(args, {input})` of tests/helpers/cli.ts, as a promise: the same
- * binary, the same cleared environment, standard input given and closed.
+ * `sop(args, {input})` of tests/helpers/cli.ts, as a promise, at most
+ * MAX_PROCESSES at a time.
  */
 export async function sopAsync(args: string[], options: { cwd?: string; env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
   const release = await slot();
-  const started = performance.now();
   try {
-    const env: Record<string, string | undefined> = { ...process.env };
-    for (const name of ['SOP_DIR', 'SOP_DB', 'SOP_USER', 'SOP_DEBUG']) delete env[name];
-    return await new Promise<CliResult>((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env: { ...env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      child.on('error', (e) => {
-        clearTimeout(timer);
-        reject(e);
-      });
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code: code ?? -1, stdout, stderr, ms: performance.now() - started });
-      });
-      // The child may exit without reading standard input: that is not an error here.
-      child.stdin.on('error', () => {});
-      child.stdin.end(options.input ?? '');
-    });
+    return await spawnSop(args, options);
   } finally {
     release();
   }
