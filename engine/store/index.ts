@@ -14,6 +14,11 @@ import { Instances, type NewInstance } from './instances.js';
 import { Log, type RawLogRow } from './log.js';
 import { openDatabase, type OpenOptions } from './open.js';
 import { Users, type NewUser } from './users.js';
+import { Requests, answerAgain, answerOf, type RecordedRequest, type RequestKey } from './requests.js';
+import { writeTransaction } from './tx.js';
+import { storeFailure } from './failures.js';
+import { SopError } from '../errors.js';
+import { printable } from '../runtime/identity.js';
 import type {
   ActorMeta,
   Appended,
@@ -42,27 +47,99 @@ export class Store {
   private readonly instances: Instances;
   private readonly users: Users;
   private readonly blobs: Blobs;
+  private readonly requests: Requests;
+  private readonly now: () => string;
   private auditReads: AuditReads | undefined;
 
   private constructor(db: Database.Database, file: string, clock: () => Date) {
     this.db = db;
     this.path = file;
     const now = () => clock().toISOString();
+    this.now = now;
     // Statements are prepared once per connection, here.
     this.log = new Log(db);
     this.definitions = new Definitions(db, this.log, now);
     this.instances = new Instances(db, this.log, now);
     this.users = new Users(db, this.log, now);
     this.blobs = new Blobs(db);
+    this.requests = new Requests(db);
   }
 
   /** Opens (creating and migrating as needed) the store at `file`. */
   static open(file: string, options: StoreOptions = {}): Store {
-    return new Store(openDatabase(file, options), file, options.clock ?? (() => new Date()));
+    const db = openDatabase(file, options);
+    try {
+      // Preparing the statements reads the schema: the first place a damaged file can show.
+      return new Store(db, file, options.clock ?? (() => new Date()));
+    } catch (e) {
+      db.close();
+      throw storeFailure(file, e);
+    }
   }
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  // --- requests ----------------------------------------------------------
+
+  /**
+   * Runs `fn`, a changing command, as the request `key`, in one IMMEDIATE
+   * transaction: it holds the write lock from its first read to its last
+   * write, and the request is recorded with the entries it wrote, so a crash
+   * leaves both or neither.
+   *
+   * - An id already recorded: `fn` does not run; the recorded answer is
+   *   given again (a recorded refusal is thrown again). The same id with
+   *   another command or other arguments is refused (`request.mismatch`).
+   * - `fn` returns after writing log entries: the request is recorded with
+   *   its result (plain JSON data). A command that wrote nothing leaves no
+   *   record: there is nothing to apply twice.
+   * - `fn` throws a SopError right after recording a refused attempt (a
+   *   refusal is part of the history): the refusal and the request are
+   *   committed, then the error is thrown.
+   * - Anything else thrown: everything `fn` wrote is rolled back.
+   */
+  runRequest<T>(key: RequestKey, fn: () => T): T {
+    let refusal: SopError | undefined;
+    const result = writeTransaction(this.db, (): T => {
+      const recorded = this.requests.get(key.id);
+      if (recorded) {
+        if (recorded.command !== key.command || recorded.argsHash !== key.argsHash) throw mismatch(key, recorded);
+        return answerAgain(recorded) as T;
+      }
+      const before = this.log.head().seq;
+      this.log.request = key.id;
+      try {
+        const value = fn();
+        const head = this.log.head().seq;
+        if (head === before) return value;
+        // The first answer goes through JSON as the recorded one will: both print alike.
+        const answer = { ok: value === undefined ? null : JSON.parse(JSON.stringify(value)) };
+        this.requests.record(key, head, answer, this.now());
+        return answer.ok as T;
+      } catch (e) {
+        const head = this.log.head().seq;
+        if (!(e instanceof SopError) || head === before || !this.isRefusal(head)) throw e;
+        this.requests.record(key, head, answerOf(e), this.now());
+        refusal = e;
+        return undefined as T;
+      } finally {
+        this.log.request = undefined;
+      }
+    });
+    if (refusal) throw refusal;
+    return result;
+  }
+
+  /** The recorded request with this id, if any. */
+  request(id: string): RecordedRequest | undefined {
+    return this.requests.get(id);
+  }
+
+  private isRefusal(seq: number): boolean {
+    const entry = this.log.get(seq);
+    return entry !== undefined && entry.kind === 'event' && (JSON.parse(entry.payload) as SopEvent).type === 'refused';
   }
 
   // --- log ---------------------------------------------------------------
@@ -183,6 +260,13 @@ export class Store {
   }
 }
 
+function mismatch(key: RequestKey, recorded: RecordedRequest): SopError {
+  const what = recorded.command === key.command ? `sop ${recorded.command} with other arguments, or as another user` : `sop ${recorded.command}`;
+  return new SopError('request.mismatch', `request id "${printable(key.id)}" was already used at ${recorded.at} by ${what}; nothing was done`, {
+    hint: 'give every new command a new request id; repeat an id only to retry the very same command',
+  });
+}
+
 export { canonicalJson } from './canonical-json.js';
 export { definitionHash, sha256Hex } from './definitions.js';
 export { blobRef } from './blobs.js';
@@ -192,6 +276,10 @@ export type { RawLogRow } from './log.js';
 export type { AuditReads, RawEventRow, StoredInstanceRow, StoredDefinitionRow, StoredUserRow } from './audit-reads.js';
 export { SCHEMA_VERSION } from './migrations/index.js';
 export { BUSY_TIMEOUT_MS } from './open.js';
+export { BEGIN_RETRIES, writeTransaction } from './tx.js';
+export { storeFailure, isDamage } from './failures.js';
+export { sqliteVersionOk, MINIMUM_SQLITE } from './sqlite-version.js';
+export type { RequestKey, RecordedRequest, RecordedAnswer } from './requests.js';
 export type { OpenOptions } from './open.js';
 export type { NewInstance } from './instances.js';
 export type { NewUser } from './users.js';

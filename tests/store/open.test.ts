@@ -23,7 +23,7 @@ describe('opening the store', () => {
     const tables = (store.db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`).all() as { name: string }[])
       .map((r) => r.name)
       .filter((n) => !n.startsWith('sqlite_'));
-    expect(tables).toEqual(['blobs', 'definitions', 'instances', 'log', 'user_roles', 'users']);
+    expect(tables).toEqual(['blobs', 'definitions', 'instances', 'log', 'requests', 'user_roles', 'users']);
     expect(store.isEmpty()).toBe(true);
   });
 

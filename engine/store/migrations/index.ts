@@ -3,6 +3,7 @@
  * user_version N-1 to N; append new ones, never reorder or edit old ones.
  */
 import { sql as initial } from './001-initial.js';
+import { sql as requests } from './002-requests.js';
 
 export interface Migration {
   version: number;
@@ -10,7 +11,10 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: readonly Migration[] = [{ version: 1, name: '001-initial', sql: initial }];
+export const migrations: readonly Migration[] = [
+  { version: 1, name: '001-initial', sql: initial },
+  { version: 2, name: '002-requests', sql: requests },
+];
 
 /** The schema version this code writes and understands. */
 export const SCHEMA_VERSION = migrations.length;
