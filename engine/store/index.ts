@@ -15,7 +15,7 @@ import { Log, type RawLogRow } from './log.js';
 import { openDatabase, type OpenOptions } from './open.js';
 import { Users, type NewUser } from './users.js';
 import { Requests, answerAgain, answerOf, type RecordedRequest, type RequestKey } from './requests.js';
-import { writeTransaction } from './tx.js';
+import { deferredWriteTransaction } from './tx.js';
 import { storeFailure } from './failures.js';
 import { SopError } from '../errors.js';
 import { printable } from '../runtime/identity.js';
@@ -84,57 +84,77 @@ export class Store {
   // --- requests ----------------------------------------------------------
 
   /**
-   * Runs `fn`, a changing command, as the request `key`, in one IMMEDIATE
-   * transaction: it holds the write lock from its first read to its last
-   * write, and the request is recorded with the entries it wrote, so a crash
-   * leaves both or neither.
+   * Runs `fn`, a changing command, as the request `key`. Its first write
+   * opens an IMMEDIATE transaction that lasts until `fn` ends, and the
+   * request is recorded in it with the entries it wrote: a crash leaves both
+   * or neither. What `fn` does before its first write (loading the SOP,
+   * checking roles) holds no lock.
    *
-   * - An id already recorded: `fn` does not run; the recorded answer is
-   *   given again (a recorded refusal is thrown again). The same id with
-   *   another command or other arguments is refused (`request.mismatch`).
-   * - `fn` returns after writing log entries: the request is recorded with
-   *   its result (plain JSON data). A command that wrote nothing leaves no
-   *   record: there is nothing to apply twice.
+   * - An id already recorded (checked before `fn` runs, and again once the
+   *   write lock is held): `fn` does not run, or what it wrote is rolled
+   *   back; the recorded answer is given again (a recorded refusal is thrown
+   *   again). The same id with another command or other arguments is
+   *   refused (`request.mismatch`).
+   * - `fn` returns after writing: the request is recorded with its result
+   *   (plain JSON data). A command that wrote nothing leaves no record:
+   *   there is nothing to apply twice.
    * - `fn` throws a SopError right after recording a refused attempt (a
    *   refusal is part of the history): the refusal and the request are
    *   committed, then the error is thrown.
    * - Anything else thrown: everything `fn` wrote is rolled back.
    */
   runRequest<T>(key: RequestKey, fn: () => T): T {
-    let refusal: SopError | undefined;
-    const result = writeTransaction(this.db, (): T => {
-      const recorded = this.requests.get(key.id);
-      if (recorded) {
-        if (recorded.command !== key.command || recorded.argsHash !== key.argsHash) throw mismatch(key, recorded);
-        return answerAgain(recorded) as T;
-      }
-      const before = this.log.head().seq;
-      this.log.request = key.id;
-      try {
-        const value = fn();
-        const head = this.log.head().seq;
-        if (head === before) return value;
-        // The first answer goes through JSON as the recorded one will: both print alike.
-        const answer = { ok: value === undefined ? null : JSON.parse(JSON.stringify(value)) };
-        this.requests.record(key, head, answer, this.now());
-        return answer.ok as T;
-      } catch (e) {
-        const head = this.log.head().seq;
-        if (!(e instanceof SopError) || head === before || !this.isRefusal(head)) throw e;
-        this.requests.record(key, head, answerOf(e), this.now());
-        refusal = e;
-        return undefined as T;
-      } finally {
-        this.log.request = undefined;
-      }
-    });
-    if (refusal) throw refusal;
-    return result;
+    const recorded = this.requests.get(key.id);
+    if (recorded) return this.answerAgain(key, recorded) as T;
+    let before = 0;
+    let answered: { value: unknown } | undefined;
+    try {
+      const value = deferredWriteTransaction<T>(
+        this.db,
+        {
+          begun: () => {
+            // Another run of the same request may have committed since the check above.
+            const twin = this.requests.get(key.id);
+            if (twin) throw new AnsweredMeanwhile(twin);
+            before = this.log.head().seq;
+            this.log.request = key.id;
+          },
+          settle: (outcome) => {
+            this.log.request = undefined;
+            const head = this.log.head().seq;
+            if (head === before) return false;
+            if ('value' in outcome) {
+              // The first answer goes through JSON as the recorded one will: both print alike.
+              const ok = outcome.value === undefined ? null : JSON.parse(JSON.stringify(outcome.value));
+              this.requests.record(key, head, { ok }, this.now());
+              answered = { value: ok };
+              return true;
+            }
+            const e = outcome.error;
+            if (!(e instanceof SopError) || !this.isRefusal(head)) return false;
+            this.requests.record(key, head, answerOf(e), this.now());
+            return true;
+          },
+        },
+        fn,
+      );
+      return (answered ? answered.value : value) as T;
+    } catch (e) {
+      if (e instanceof AnsweredMeanwhile) return this.answerAgain(key, e.recorded) as T;
+      throw e;
+    } finally {
+      this.log.request = undefined;
+    }
   }
 
   /** The recorded request with this id, if any. */
   request(id: string): RecordedRequest | undefined {
     return this.requests.get(id);
+  }
+
+  private answerAgain(key: RequestKey, recorded: RecordedRequest): unknown {
+    if (recorded.command !== key.command || recorded.argsHash !== key.argsHash) throw mismatch(key, recorded);
+    return answerAgain(recorded);
   }
 
   private isRefusal(seq: number): boolean {
@@ -257,6 +277,13 @@ export class Store {
   }
   hasBlob(sha256: string): boolean {
     return this.blobs.has(sha256);
+  }
+}
+
+/** Thrown through the command when its request turns out to be recorded already: what it wrote is rolled back. */
+class AnsweredMeanwhile extends Error {
+  constructor(readonly recorded: RecordedRequest) {
+    super(`request ${recorded.id} was recorded meanwhile`);
   }
 }
 

@@ -37,7 +37,26 @@ export function refuseWrites(db: Database.Database, sqliteVersion: string): void
   tooOld.set(db, sqliteVersion);
 }
 
+/** A transaction that the first write of a deferred transaction opens and holds to its end (see deferredWriteTransaction). */
+interface Deferred {
+  open: boolean;
+  begun: () => void;
+}
+const deferred = new WeakMap<Database.Database, Deferred>();
+
 export function writeTransaction<T>(db: Database.Database, fn: () => T): T {
+  const held = deferred.get(db);
+  if (held && !held.open) {
+    begin(db, controlOf(db));
+    held.open = true;
+    try {
+      held.begun();
+    } catch (e) {
+      rollback(db);
+      held.open = false;
+      throw writeError(db, e);
+    }
+  }
   if (db.inTransaction) {
     // Inside the caller's transaction, which holds the write lock already: a savepoint.
     try {
@@ -55,17 +74,57 @@ export function writeTransaction<T>(db: Database.Database, fn: () => T): T {
     result = fn();
     control.commit.run();
   } catch (e) {
-    // SQLite has already rolled back after some errors (a full disk, an I/O error).
-    if (db.inTransaction) {
-      try {
-        control.rollback.run();
-      } catch {
-        // The original failure is what the person needs to see.
-      }
-    }
+    rollback(db);
     throw writeError(db, e);
   }
   return result;
+}
+
+/**
+ * Runs `fn` so that its first write opens an IMMEDIATE transaction which
+ * stays open until `fn` ends: what `fn` reads and computes before writing
+ * holds no lock (the writes check versions, as always), and all its writes
+ * join one transaction. `begun` runs first inside that transaction; once
+ * `fn` has returned or thrown, `settle` runs inside it and says whether to
+ * commit. If `fn` never writes, neither runs and no lock is taken.
+ */
+export function deferredWriteTransaction<T>(
+  db: Database.Database,
+  hooks: { begun: () => void; settle: (outcome: { value: T } | { error: unknown }) => boolean },
+  fn: () => T,
+): T {
+  if (deferred.has(db) || db.inTransaction) return fn();
+  const held: Deferred = { open: false, begun: hooks.begun };
+  deferred.set(db, held);
+  let outcome: { value: T } | { error: unknown };
+  try {
+    outcome = { value: fn() };
+  } catch (e) {
+    outcome = { error: e };
+  } finally {
+    deferred.delete(db);
+  }
+  if (held.open && db.inTransaction) {
+    try {
+      if (hooks.settle(outcome)) controlOf(db).commit.run();
+      else rollback(db);
+    } catch (e) {
+      rollback(db);
+      throw writeError(db, e);
+    }
+  }
+  if ('error' in outcome) throw outcome.error;
+  return outcome.value;
+}
+
+function rollback(db: Database.Database): void {
+  // SQLite has already rolled back after some errors (a full disk, an I/O error).
+  if (!db.inTransaction) return;
+  try {
+    controlOf(db).rollback.run();
+  } catch {
+    // The original failure is what the person needs to see.
+  }
 }
 
 function begin(db: Database.Database, control: Control): void {
