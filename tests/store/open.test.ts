@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION, Store } from '../../dist/engine/store/index.js';
@@ -96,14 +98,24 @@ describe('opening the store', () => {
     expect(fs.existsSync(file)).toBe(false);
   });
 
-  it.skipIf(process.getuid?.() === 0)('reports a read-only store as unwritable', () => {
+  it('reports a read-only store as unwritable (as root, checked as the unprivileged user nobody)', () => {
     const dir = tempDir();
     const file = path.join(dir, 'sop.db');
     openStore(file).close();
     fs.chmodSync(file, 0o444);
     fs.chmodSync(dir, 0o555);
     try {
-      expect(codeOf(() => Store.open(file).putBlob('x'))).toBe('store.unwritable');
+      if (process.getuid?.() !== 0) {
+        expect(codeOf(() => Store.open(file).putBlob('x'))).toBe('store.unwritable');
+        return;
+      }
+      // Root ignores permissions: open and write as nobody, in a process of its own.
+      const storeUrl = pathToFileURL(path.resolve(import.meta.dirname, '../../dist/engine/store/index.js')).href;
+      const code = `import { Store } from ${JSON.stringify(storeUrl)};
+        try { Store.open(${JSON.stringify(file)}).putBlob('x'); console.log('written'); } catch (e) { console.log(e.code); }`;
+      const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--input-type=module', '-e', code], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout.trim()).toBe('store.unwritable');
     } finally {
       fs.chmodSync(dir, 0o755);
       fs.chmodSync(file, 0o644);
