@@ -6,7 +6,7 @@ import { SopError, startInstance } from '../../engine/index.js';
 
 const collectAssign = (v: string, all: Record<string, string>) => {
   const eq = v.indexOf('=');
-  if (eq <= 0 || eq === v.length - 1) throw new SopError('assign.syntax', `--assign takes <actor>=<user>, not "${v}"`, { exitCode: 2 });
+  if (eq <= 0 || eq === v.length - 1) throw new SopError('assign.syntax', `--assign takes <actor>=<user>, not "${v.slice(0, 80)}"`, { exitCode: 2 });
   return { ...all, [v.slice(0, eq)]: v.slice(eq + 1) };
 };
 

@@ -61,6 +61,11 @@ export function checkSopSource(file: string, source: string, sopExists: (id: str
   return definition ? { file, definition, problems: problems.map(safeMessage) } : { file, problems: problems.map(safeMessage) };
 }
 
+/** An id as given on a command line, shown safely: control characters escaped, at most 60 characters. */
+function shownId(id: string): string {
+  return safeMessage({ file: '', line: 0, col: 0, code: '', severity: 'error', path: '', message: [...id].length > 60 ? `${[...id].slice(0, 60).join('')}…` : id }).message;
+}
+
 /** The longest problem message, in characters: the location says where; the message need not quote a 500 KiB line. */
 const MAX_MESSAGE = 300;
 
@@ -206,7 +211,7 @@ export function loadSop(dir: string, id: string): SopDefinition {
   const file = sopFileIn(dir, id);
   if (!file) {
     const ids = sopIdsIn(dir);
-    throw new SopError('sop.not-found', `no SOP "${id}" in ${displayPath(dir)}`, {
+    throw new SopError('sop.not-found', `no SOP "${shownId(id)}" in ${displayPath(dir)}`, {
       hint: ids.length ? `known SOPs: ${ids.join(', ')}` : 'the folder holds no SOP files',
     });
   }
