@@ -19,12 +19,11 @@ import Database from 'better-sqlite3';
 import { Session, initDatabase, addUser, startInstance, verifyStore } from '../../dist/engine/index.js';
 import { Store } from '../../dist/engine/store/index.js';
 import { CLI, SOPS, STACK_TRACE, type CliResult } from '../helpers/cli.js';
+import { AS_NOBODY, NOBODY, ROOT_USER, unprivileged } from '../helpers/unprivileged.js';
 
-const ROOT_USER = process.getuid?.() === 0;
-const NOBODY = 65534;
-const SETPRIV = spawnSync('setpriv', ['--version']).status === 0;
-/** As root, permission faults need an unprivileged user to show. */
-const CAN_DROP = !ROOT_USER || SETPRIV;
+/** As root, permission faults need an unprivileged user to show (tests/helpers/unprivileged.ts). */
+const CAN_DROP = unprivileged.ok;
+if (!CAN_DROP) console.warn(`faults: the permission cases are skipped: ${unprivileged.why}`);
 
 let base: string;
 /** A store built through the engine: an administrator, sari, and one instance of pengecualian-smki at step 1. */
@@ -58,7 +57,7 @@ function cli(args: string[], options: { unprivileged?: boolean; limitKb?: number
   const env: Record<string, string | undefined> = { ...process.env };
   for (const name of ['SOP_DIR', 'SOP_DB', 'SOP_USER', 'SOP_DEBUG']) delete env[name];
   let argv = [process.execPath, CLI, ...args];
-  if (options.unprivileged && ROOT_USER) argv = ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', ...argv];
+  if (options.unprivileged) argv = [...AS_NOBODY, ...argv];
   if (options.limitKb !== undefined) argv = ['sh', '-c', `ulimit -f ${options.limitKb} && exec "$@"`, 'sh', ...argv];
   const started = performance.now();
   const r = spawnSync(argv[0]!, argv.slice(1), { cwd: options.cwd ?? base, env, input: '', encoding: 'utf8', timeout: 20_000 });

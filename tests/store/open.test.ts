@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION, Store } from '../../dist/engine/store/index.js';
 import { SopError } from '../../dist/engine/errors.js';
 import { codeOf, dbPath, openStore, tempDir } from './helpers.js';
+import { AS_NOBODY, ROOT_USER, unprivileged } from '../helpers/unprivileged.js';
 
 function caught(fn: () => unknown): SopError {
   try {
@@ -98,14 +99,14 @@ describe('opening the store', () => {
     expect(fs.existsSync(file)).toBe(false);
   });
 
-  it('reports a read-only store as unwritable (as root, checked as the unprivileged user nobody)', () => {
+  it.skipIf(!unprivileged.ok)('reports a read-only store as unwritable (as root, checked as the unprivileged user nobody)', () => {
     const dir = tempDir();
     const file = path.join(dir, 'sop.db');
     openStore(file).close();
     fs.chmodSync(file, 0o444);
     fs.chmodSync(dir, 0o555);
     try {
-      if (process.getuid?.() !== 0) {
+      if (!ROOT_USER) {
         expect(codeOf(() => Store.open(file).putBlob('x'))).toBe('store.unwritable');
         return;
       }
@@ -113,7 +114,7 @@ describe('opening the store', () => {
       const storeUrl = pathToFileURL(path.resolve(import.meta.dirname, '../../dist/engine/store/index.js')).href;
       const code = `import { Store } from ${JSON.stringify(storeUrl)};
         try { Store.open(${JSON.stringify(file)}).putBlob('x'); console.log('written'); } catch (e) { console.log(e.code); }`;
-      const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--input-type=module', '-e', code], { encoding: 'utf8' });
+      const r = spawnSync(AS_NOBODY[0]!, [...AS_NOBODY.slice(1), process.execPath, '--input-type=module', '-e', code], { encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout.trim()).toBe('store.unwritable');
     } finally {
