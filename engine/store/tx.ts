@@ -45,6 +45,10 @@ interface Deferred {
 const deferred = new WeakMap<Database.Database, Deferred>();
 
 export function writeTransaction<T>(db: Database.Database, fn: () => T): T {
+  if (!db.inTransaction) {
+    const version = tooOld.get(db);
+    if (version !== undefined) throw sqliteTooOld(version);
+  }
   const held = deferred.get(db);
   if (held && !held.open) {
     begin(db, controlOf(db));
@@ -65,8 +69,6 @@ export function writeTransaction<T>(db: Database.Database, fn: () => T): T {
       throw writeError(db, e);
     }
   }
-  const version = tooOld.get(db);
-  if (version !== undefined) throw sqliteTooOld(version);
   const control = controlOf(db);
   begin(db, control);
   let result: T;

@@ -73,6 +73,14 @@ describe('Given a store opened on a SQLite library reported as 3.51.2', () => {
       expect((error as SopError).message).toMatch(/SQLite 3\.51\.2, older than 3\.51\.3, which can corrupt a shared store .*; sop only reads with it/);
       expect((error as SopError).hint).toMatch(/npm ci/);
       expect(store.listUsers().map((u) => u.name)).toEqual(['admin']);
+      // A command run under a request id (as every changing CLI command is) is refused alike.
+      let code: string | undefined;
+      try {
+        store.runRequest({ id: 'r-1', command: 'user add', argsHash: 'x' }, () => store.addUser('sari', {}, { user: 'admin', osUser: 'tester' }));
+      } catch (e) {
+        code = (e as SopError).code;
+      }
+      expect(code).toBe('store.sqlite-too-old');
     } finally {
       store.close();
     }
