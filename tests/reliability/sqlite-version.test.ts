@@ -6,14 +6,24 @@
  * process of the loaded library; a store opened on an older one reads but
  * refuses every write with store.sqlite-too-old, leaving the file as it was.
  */
-import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Store, sqliteVersionOk, MINIMUM_SQLITE } from '../../dist/engine/store/index.js';
 import { Session, initDatabase, addUser, listUsers, verifyStore } from '../../dist/engine/index.js';
 import { SopError } from '../../dist/engine/errors.js';
-import { tempDir, SOPS } from '../helpers/cli.js';
+import { tempDir as makeTempDir, SOPS } from '../helpers/cli.js';
+
+const dirs: string[] = [];
+const tempDir = (prefix: string) => {
+  const d = makeTempDir(prefix);
+  dirs.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 describe('sqliteVersionOk, around 3.51.3', () => {
   it.each([
