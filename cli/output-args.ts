@@ -1,7 +1,8 @@
 /** `--output "<id>=<text>"` and `--output "<id>=@<file>"`, checked before anything is read. */
-import { openSync, fstatSync, readSync, closeSync } from 'node:fs';
+import { openSync, fstatSync, readSync, closeSync, constants } from 'node:fs';
 import { SopError } from '../engine/errors.js';
 import { MAX_OUTPUT_BYTES } from '../engine/runtime/advance.js';
+import { printable } from '../engine/runtime/identity.js';
 import type { OutputInput } from '../engine/index.js';
 
 export function parseOutputArg(arg: string): OutputInput {
@@ -18,19 +19,21 @@ export function parseOutputArg(arg: string): OutputInput {
 
 function readOutputFile(path: string): Buffer {
   let fd: number;
+  const shown = JSON.stringify(printable(path, 200));
   try {
-    fd = openSync(path, 'r');
+    // Non-blocking: opening a named pipe must not wait for a writer that never comes.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${code})`;
-    throw new SopError('output.file', `output file ${JSON.stringify(path)} ${why}`, { hint: 'give the path of a regular file, or the text itself without @' });
+    throw new SopError('output.file', `output file ${shown} ${why}`, { hint: 'give the path of a regular file, or the text itself without @' });
   }
   try {
     const st = fstatSync(fd);
     // Devices and pipes could be endless; folders have no content.
-    if (!st.isFile()) throw new SopError('output.file', `output file ${JSON.stringify(path)} is not a regular file`, { hint: 'give the path of a regular file' });
+    if (!st.isFile()) throw new SopError('output.file', `output file ${shown} is not a regular file`, { hint: 'give the path of a regular file' });
     if (st.size > MAX_OUTPUT_BYTES) {
-      throw new SopError('output.too-large', `output file ${JSON.stringify(path)} is ${(st.size / 1024 / 1024).toFixed(1)} MiB; an output may be at most ${MAX_OUTPUT_BYTES / 1024 / 1024} MiB`, {
+      throw new SopError('output.too-large', `output file ${shown} is ${(st.size / 1024 / 1024).toFixed(1)} MiB; an output may be at most ${MAX_OUTPUT_BYTES / 1024 / 1024} MiB`, {
         hint: 'store a reference (a path or document number) as text instead',
       });
     }

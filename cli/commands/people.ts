@@ -18,9 +18,10 @@ export function registerPeople(program: Command, io: Io): void {
     .description('create the database and its first administrator (only on an empty database)')
     .requiredOption('--admin <name>', 'user name of the first administrator')
     .option('--json', 'print the administrator as JSON')
+    .option('--request-id <id>', 'an id for this change (e.g. a UUID): run again with the same id after a timeout or crash, it is applied once and answers as the first run (default: random)')
     .action((opts: { admin: string; json?: boolean }, cmd: Command) => {
-      const user = withSession(cmd, (s) => initDatabase(s, opts.admin), { create: true });
-      if (opts.json) printJson(io, userJson(user));
+      const user = withSession(cmd, (s, once) => once({ command: 'init', args: { admin: opts.admin } }, () => userJson(initDatabase(s, opts.admin))), { create: true });
+      if (opts.json) printJson(io, user);
       else io.out(`created the database with administrator "${user.name}"\nnext: sop user add <name> --role <actor-id> --as ${user.name}\n`);
     });
 
@@ -33,10 +34,12 @@ export function registerPeople(program: Command, io: Io): void {
     .option('--role <actor-id...>', 'role(s) to grant; repeat or separate with commas', collect, [])
     .option('--admin', 'make the person an administrator too')
     .option('--json', 'print the user as JSON')
+    .option('--request-id <id>', 'an id for this change (e.g. a UUID): run again with the same id after a timeout or crash, it is applied once and answers as the first run (default: random)')
     .action((name: string, opts: { role: string[]; admin?: boolean; json?: boolean }, cmd: Command) => {
-      const u = withSession(cmd, (s) => addUser(s, name, opts.role, opts.admin === true));
-      if (opts.json) printJson(io, userJson(u));
-      else io.out(`added ${u.name}${u.isAdmin ? ' (administrator)' : ''}: ${u.roles.join(', ') || 'no roles'}\n`);
+      const admin = opts.admin === true;
+      const u = withSession(cmd, (s, once) => once({ command: 'user add', args: { name, roles: opts.role, admin } }, () => userJson(addUser(s, name, opts.role, admin))));
+      if (opts.json) printJson(io, u);
+      else io.out(`added ${u.name}${u.admin ? ' (administrator)' : ''}: ${u.roles.join(', ') || 'no roles'}\n`);
     });
 
   user
@@ -57,10 +60,11 @@ export function registerPeople(program: Command, io: Io): void {
       .argument('<name>', 'user name')
       .argument('<actor-ids...>', 'role(s): SOP actor ids')
       .option('--json', 'print the user as JSON')
+      .option('--request-id <id>', 'an id for this change (e.g. a UUID): run again with the same id after a timeout or crash, it is applied once and answers as the first run (default: random)')
       .action((name: string, roles: string[], opts: { json?: boolean }, cmd: Command) => {
         const split = roles.flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
-        const u = withSession(cmd, (s) => changeRoles(s, name, verb, split));
-        if (opts.json) printJson(io, userJson(u));
+        const u = withSession(cmd, (s, once) => once({ command: `user ${cmd.name()}`, args: { name, roles: split } }, () => userJson(changeRoles(s, name, verb, split))));
+        if (opts.json) printJson(io, u);
         else io.out(`${u.name}: ${u.roles.join(', ') || 'no roles'}\n`);
       });
   roleCommand('add', 'grant roles to a person');
@@ -71,8 +75,9 @@ export function registerPeople(program: Command, io: Io): void {
     .command('remove')
     .description('remove a person (their past actions stay in the history)')
     .argument('<name>', 'user name')
+    .option('--request-id <id>', 'an id for this change (e.g. a UUID): run again with the same id after a timeout or crash, it is applied once and answers as the first run (default: random)')
     .action((name: string, _opts: unknown, cmd: Command) => {
-      withSession(cmd, (s) => removeUser(s, name));
+      withSession(cmd, (s, once) => once({ command: 'user remove', args: { name } }, () => removeUser(s, name)));
       io.out(`removed ${name}\n`);
     });
 }

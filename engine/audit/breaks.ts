@@ -35,7 +35,9 @@ export type BreakCode =
   /** The users and roles tables differ from the replay of the user entries. */
   | 'users.state'
   /** A bundle that cannot be read as one. */
-  | 'bundle.invalid';
+  | 'bundle.invalid'
+  /** The database file itself is damaged: SQLite cannot read part of it. */
+  | 'store.damaged';
 
 export interface Break {
   code: BreakCode;

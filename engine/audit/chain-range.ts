@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import { GENESIS, type Checkpoint } from '../store/chain.js';
 import type { RawLogRow } from '../store/log.js';
 import { ChainCheck } from './chain-check.js';
+import { isDamage } from '../store/failures.js';
 import type { Break } from './breaks.js';
 
 export interface RangeRequest {
@@ -39,7 +40,15 @@ export function checkRange(db: Database.Database, request: RangeRequest): RangeR
     const page = db.prepare(`SELECT ${COLUMNS} FROM log WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ${PAGE}`).raw();
     const result: RangeResult = { count: 0, breaks: [], users: [], definitions: [], atCheckpoint: undefined, last: chain.head() };
     for (let after = request.from - 1; ; ) {
-      const rows = page.all(after, request.to) as RawLogRow[];
+      let rows: RawLogRow[];
+      try {
+        rows = page.all(after, request.to) as RawLogRow[];
+      } catch (e) {
+        if (!isDamage(e)) throw e;
+        // What was read so far is checked; say where reading stopped.
+        chain.breaks.push({ code: 'store.damaged', seq: after + 1, message: `the log cannot be read after entry ${after}: the file is damaged (SQLite: ${(e as Error).message})` });
+        break;
+      }
       if (rows.length === 0) break;
       for (const row of rows) {
         chain.addRow(row);

@@ -10,6 +10,7 @@ import { GENESIS } from '../store/chain.js';
 import { SopError } from '../errors.js';
 import { printable } from '../runtime/identity.js';
 import { sha256Hex } from '../store/sha256.js';
+import { isDamage } from '../store/failures.js';
 import { sortBreaks, type Break } from './breaks.js';
 import { ChainCheck, checkCheckpoint } from './chain-check.js';
 import { checkWholeChain } from './chain-pass.js';
@@ -49,70 +50,100 @@ export const MAX_BREAKS = 100;
 
 export function verifyStore(store: Store, options: VerifyOptions = {}): VerifyReport {
   // One read transaction: every check sees the same snapshot, whatever other processes write meanwhile.
-  return store.db.transaction(() => verifySnapshot(store, options))();
+  // It only reads, so it ends with a rollback, which also cannot fail on a damaged file as a commit can.
+  const db = store.db;
+  db.prepare('BEGIN').run();
+  try {
+    return verifySnapshot(store, options);
+  } finally {
+    try {
+      if (db.inTransaction) db.prepare('ROLLBACK').run();
+    } catch {
+      // A damaged file may refuse even that; the snapshot is gone with the connection.
+    }
+  }
 }
 
 function verifySnapshot(store: Store, options: VerifyOptions): VerifyReport {
   const started = performance.now();
-  const report = emptyReport(options.instance ?? null, store.head());
   const breaks: Break[] = [];
-  const definitions = new StoredDefinitions(store.audit.definitionRows());
+  const report = emptyReport(options.instance ?? null, { seq: 0, hash: GENESIS });
+  part(breaks, 'head of the log', () => (report.head = store.head()));
+  let definitions = new StoredDefinitions([]);
+  part(breaks, 'stored definitions', () => (definitions = new StoredDefinitions(store.audit.definitionRows())));
 
   const chainStart = performance.now();
   const userEntries: [number, string, string][] = [];
   const definitionEntries = new Map<number, string>();
   if (options.instance === undefined || options.checkpoint) {
     // The whole chain up to the head read at the start (entries appended meanwhile are the next verify's).
-    const chain = checkWholeChain(store.db, store.path, report.head.seq, options.checkpoint?.seq);
-    userEntries.push(...chain.users);
-    for (const [seq, payload] of chain.definitions) definitionEntries.set(seq, payload);
-    const atCheckpoint = chain.atCheckpoint;
-    breaks.push(...chain.breaks);
-    report.entries = chain.count;
-    if (options.checkpoint) {
-      const b = checkCheckpoint(options.checkpoint, chain.last, () => atCheckpoint);
-      report.checkpoint = { ...options.checkpoint, ok: b === undefined };
-      if (b) breaks.push(b);
-    }
+    part(breaks, 'log', () => {
+      const chain = checkWholeChain(store.db, store.path, report.head.seq, options.checkpoint?.seq);
+      userEntries.push(...chain.users);
+      for (const [seq, payload] of chain.definitions) definitionEntries.set(seq, payload);
+      const atCheckpoint = chain.atCheckpoint;
+      breaks.push(...chain.breaks);
+      report.entries = chain.count;
+      if (options.checkpoint) {
+        const b = checkCheckpoint(options.checkpoint, chain.last, () => atCheckpoint);
+        report.checkpoint = { ...options.checkpoint, ok: b === undefined };
+        if (b) breaks.push(b);
+      }
+    });
   }
   report.ms.chain = performance.now() - chainStart;
 
   const replayStart = performance.now();
+  // A log cut short by damage would make the checks against it report false breaks: they wait for a readable log.
+  const logRead = !breaks.some((b) => b.code === 'store.damaged');
   if (options.instance === undefined) {
-    breaks.push(...definitions.check((seq) => definitionEntries.get(seq)));
+    if (logRead) breaks.push(...definitions.check((seq) => definitionEntries.get(seq)));
     report.definitions = definitions.size;
     const referenced = new Set<string>();
     const seen = new Set<string>();
-    for (const group of groupByInstance(store.audit.eventRows())) {
-      const id = group[0]![1];
-      seen.add(id);
-      const [row] = store.audit.instanceRows(id);
-      const r = replayInstance({ id, row, rows: group, definition: (h) => definitions.get(h) });
-      breaks.push(...r.breaks);
-      if (row) report.instances++;
-      report.events += group.length;
-      collectOutputs(group, referenced);
-    }
-    for (const row of store.audit.instanceRows()) {
-      if (!seen.has(row.id)) {
-        breaks.push({ code: 'instance.no-events', instance: row.id, message: `instance ${row.id} has a row but no events: its history was deleted` });
-        report.instances++;
+    let eventsRead = false;
+    part(breaks, 'instance events', () => {
+      for (const group of groupByInstance(store.audit.eventRows())) {
+        const id = group[0]![1];
+        seen.add(id);
+        const [row] = store.audit.instanceRows(id);
+        const r = replayInstance({ id, row, rows: group, definition: (h) => definitions.get(h) });
+        breaks.push(...r.breaks);
+        if (row) report.instances++;
+        report.events += group.length;
+        collectOutputs(group, referenced);
       }
-    }
+      eventsRead = true;
+    });
+    // Instances without events: only when the events could all be read, or every instance would look so.
+    if (eventsRead) part(breaks, 'instances', () => {
+      for (const row of store.audit.instanceRows()) {
+        if (!seen.has(row.id)) {
+          breaks.push({ code: 'instance.no-events', instance: row.id, message: `instance ${row.id} has a row but no events: its history was deleted` });
+          report.instances++;
+        }
+      }
+    });
     const stored = new Set<string>();
-    for (const blob of store.audit.blobs()) {
-      stored.add(blob.sha256);
-      report.blobs++;
-      const b = checkBlob(blob);
-      if (b) breaks.push(b);
-    }
-    for (const sha of referenced) {
+    let blobsRead = false;
+    part(breaks, 'stored outputs', () => {
+      for (const blob of store.audit.blobs()) {
+        stored.add(blob.sha256);
+        report.blobs++;
+        const b = checkBlob(blob);
+        if (b) breaks.push(b);
+      }
+      blobsRead = true;
+    });
+    for (const sha of blobsRead ? referenced : []) {
       if (!stored.has(sha)) breaks.push({ code: 'blob.missing', message: `the stored output ${sha.slice(0, 12)} that an event refers to is missing` });
     }
-    const users = replayUsers(userEntries);
-    const rows = store.audit.userRowsSorted();
-    breaks.push(...users.breaks, ...compareUsers(users.users, rows));
-    report.users = rows.length;
+    if (logRead) part(breaks, 'users', () => {
+      const users = replayUsers(userEntries);
+      const rows = store.audit.userRowsSorted();
+      breaks.push(...users.breaks, ...compareUsers(users.users, rows));
+      report.users = rows.length;
+    });
   } else {
     const id = options.instance;
     const entries = store.logOfInstance(id);
@@ -161,6 +192,20 @@ export function finishReport(report: VerifyReport, breaks: Break[], started: num
   report.ok = sorted.length === 0;
   report.ms.total = performance.now() - started;
   return report;
+}
+
+/**
+ * Runs one part of the checks. A damaged file stops that part where it can
+ * no longer be read, as a `store.damaged` break: what was read before it is
+ * checked, and the other parts still run.
+ */
+function part(breaks: Break[], what: string, fn: () => void): void {
+  try {
+    fn();
+  } catch (e) {
+    if (!isDamage(e)) throw e;
+    breaks.push({ code: 'store.damaged', message: `the ${what} could not be read: the file is damaged (SQLite: ${(e as Error).message}); what was read before was checked` });
+  }
 }
 
 /** Checks an instance's own entries in the chain: each against its hash, and against the entry before it. */

@@ -39,12 +39,12 @@ export interface CheckedFile {
  */
 export function checkSopSource(file: string, source: string, sopExists: (id: string) => boolean, relatedOf?: RelatedLookup): CheckedFile {
   const parsed = parseYaml(file, source);
-  if (parsed.problems.length > 0) return { file, problems: parsed.problems };
+  if (parsed.problems.length > 0) return { file, problems: parsed.problems.map(safeMessage) };
   const schemaProblems = checkSchema(file, parsed);
   const expectedId = basename(file, extname(file));
   const context = { file, expectedId, locate: parsed.locate, sopExists };
   if (schemaProblems.length > 0) {
-    return { file, problems: byPosition([...schemaProblems, ...semanticsDespiteSchema(parsed.value, context, schemaProblems)]) };
+    return { file, problems: byPosition([...schemaProblems, ...semanticsDespiteSchema(parsed.value, context, schemaProblems)]).map(safeMessage) };
   }
   const { problems, definition } = checkSemantics(parsed.value as RawSop, context);
   if (definition) {
@@ -62,7 +62,28 @@ export function checkSopSource(file: string, source: string, sopExists: (id: str
     });
   }
   byPosition(problems);
-  return definition ? { file, definition, problems } : { file, problems };
+  return definition ? { file, definition, problems: problems.map(safeMessage) } : { file, problems: problems.map(safeMessage) };
+}
+
+/** An id as given on a command line, shown safely: control characters escaped, at most 60 characters. */
+function shownId(id: string): string {
+  return safeMessage({ file: '', line: 0, col: 0, code: '', severity: 'error', path: '', message: [...id].length > 60 ? `${[...id].slice(0, 60).join('')}…` : id }).message;
+}
+
+/** The longest problem message, in characters: the location says where; the message need not quote a 500 KiB line. */
+const MAX_MESSAGE = 300;
+
+/**
+ * Messages quote what the file says (an id, a label, the parser's view of a
+ * line), and the file may be hostile: control characters are shown escaped,
+ * so that they cannot drive the terminal, and a long quote is cut.
+ */
+function safeMessage(p: Problem): Problem {
+  // eslint-disable-next-line no-control-regex
+  let message = p.message.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const chars = [...message];
+  if (chars.length > MAX_MESSAGE) message = `${chars.slice(0, MAX_MESSAGE).join('')}…`;
+  return message === p.message ? p : { ...p, message };
 }
 
 /** Problems in the order of the file, as an editor lists them. */
@@ -184,7 +205,7 @@ export function loadSop(dir: string, id: string): SopDefinition {
   const file = sopFileIn(dir, id);
   if (!file) {
     const ids = sopIdsIn(dir);
-    throw new SopError('sop.not-found', `no SOP "${id}" in ${displayPath(dir)}`, {
+    throw new SopError('sop.not-found', `no SOP "${shownId(id)}" in ${displayPath(dir)}`, {
       hint: ids.length ? `known SOPs: ${ids.join(', ')}` : 'the folder holds no SOP files',
     });
   }

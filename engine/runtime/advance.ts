@@ -77,7 +77,8 @@ function tryAdvance(session: Session, me: User, inst: Instance<RuntimeState>, de
         ...(options.choice !== undefined ? { choice: printable(options.choice, 100) } : {}),
         // No role: the person did not act in one; the reason names the role the step needs.
         by: actorMeta(session),
-        reason: `${code}: ${message}`,
+        // The message may quote what was given (a choice): kept short and printable in the history.
+        reason: `${code}: ${printable(message, 1000)}`,
       });
     } catch (e) {
       if (e instanceof SopError && e.code === 'store.conflict') throw new RetryAfterConflict(e);

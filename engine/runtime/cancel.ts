@@ -8,6 +8,7 @@ import { pinnedDefinition } from './definitions.js';
 import { actorMeta, currentUser } from './people.js';
 import { getInstanceOrFail } from './lookup.js';
 import { MAX_NOTE } from './advance.js';
+import { printable } from './identity.js';
 
 export function cancelInstance(session: Session, id: string, reason: string): Instance<RuntimeState> {
   const me = currentUser(session);
@@ -18,7 +19,7 @@ export function cancelInstance(session: Session, id: string, reason: string): In
   const inst = getInstanceOrFail<RuntimeState>(session, id);
   const def = pinnedDefinition(session, inst.definitionHash);
   const refuse = (code: string, message: string, hint: string): never => {
-    session.store.appendRefusal(inst.id, inst.version, { type: 'refused', by: actorMeta(session), reason: `${code}: ${message}` });
+    session.store.appendRefusal(inst.id, inst.version, { type: 'refused', by: actorMeta(session), reason: `${code}: ${printable(message, 1000)}` });
     throw new SopError(code, message, { hint });
   };
   if (inst.state.status !== 'active') {

@@ -8,7 +8,7 @@ import type { Actor } from '../definition/types.js';
 import { checkSopFile, expandSopPaths, assertSopDir } from '../definition/load.js';
 import { closest } from '../definition/suggest.js';
 import type { Session } from './session.js';
-import { assertUserName } from './identity.js';
+import { assertUserName, printable } from './identity.js';
 
 export function actorMeta(session: Session, role?: string): ActorMeta {
   const { user, osUser } = session.identity;
@@ -32,7 +32,7 @@ export function currentUser(session: Session): User {
   const { user } = session.identity;
   const found = session.store.getUser(user);
   if (!found) {
-    throw new SopError('auth.unknown-user', `"${user}" is not a registered user of ${session.db}`, {
+    throw new SopError('auth.unknown-user', `"${printable(user)}" is not a registered user of ${session.db}`, {
       hint: 'say who you are with --as <user> or SOP_USER; an administrator registers people with `sop user add`',
     });
   }
@@ -72,7 +72,7 @@ function checkRoles(session: Session, roles: string[]): string[] {
     const actor = actors.get(role);
     if (!actor) {
       const guess = closest(role, actors.keys());
-      throw new SopError('role.unknown', `no SOP in ${session.sops} has an actor "${role}"`, {
+      throw new SopError('role.unknown', `no SOP in ${session.sops} has an actor "${printable(role)}"`, {
         hint: guess ? `did you mean "${guess}"?` : `roles are actor ids: ${[...actors.keys()].join(', ')}`,
       });
     }

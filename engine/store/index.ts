@@ -15,6 +15,11 @@ import { Instances, type NewInstance } from './instances.js';
 import { Log, type RawLogRow } from './log.js';
 import { openDatabase, type OpenOptions } from './open.js';
 import { Users, type NewUser } from './users.js';
+import { Requests, answerAgain, answerOf, type RecordedRequest, type RequestKey } from './requests.js';
+import { deferredWriteTransaction } from './tx.js';
+import { storeFailure } from './failures.js';
+import { SopError } from '../errors.js';
+import { printable } from '../runtime/identity.js';
 import type {
   ActorMeta,
   Appended,
@@ -43,6 +48,8 @@ export class Store {
   private readonly instances: Instances;
   private readonly users: Users;
   private readonly blobs: Blobs;
+  private readonly requests: Requests;
+  private readonly now: () => string;
   private auditReads: AuditReads | undefined;
   private sources: SourceCache | undefined;
 
@@ -50,21 +57,111 @@ export class Store {
     this.db = db;
     this.path = file;
     const now = () => clock().toISOString();
+    this.now = now;
     // Statements are prepared once per connection, here.
     this.log = new Log(db);
     this.definitions = new Definitions(db, this.log, now);
     this.instances = new Instances(db, this.log, now);
     this.users = new Users(db, this.log, now);
     this.blobs = new Blobs(db);
+    this.requests = new Requests(db);
   }
 
   /** Opens (creating and migrating as needed) the store at `file`. */
   static open(file: string, options: StoreOptions = {}): Store {
-    return new Store(openDatabase(file, options), file, options.clock ?? (() => new Date()));
+    const db = openDatabase(file, options);
+    try {
+      // Preparing the statements reads the schema: the first place a damaged file can show.
+      return new Store(db, file, options.clock ?? (() => new Date()));
+    } catch (e) {
+      db.close();
+      throw storeFailure(file, e);
+    }
   }
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  // --- requests ----------------------------------------------------------
+
+  /**
+   * Runs `fn`, a changing command, as the request `key`. Its first write
+   * opens an IMMEDIATE transaction that lasts until `fn` ends, and the
+   * request is recorded in it with the entries it wrote: a crash leaves both
+   * or neither. What `fn` does before its first write (loading the SOP,
+   * checking roles) holds no lock.
+   *
+   * - An id already recorded (checked before `fn` runs, and again once the
+   *   write lock is held): `fn` does not run, or what it wrote is rolled
+   *   back; the recorded answer is given again (a recorded refusal is thrown
+   *   again). The same id with another command or other arguments is
+   *   refused (`request.mismatch`).
+   * - `fn` returns after writing: the request is recorded with its result
+   *   (plain JSON data). A command that wrote nothing leaves no record:
+   *   there is nothing to apply twice.
+   * - `fn` throws a SopError right after recording a refused attempt (a
+   *   refusal is part of the history): the refusal and the request are
+   *   committed, then the error is thrown.
+   * - Anything else thrown: everything `fn` wrote is rolled back.
+   */
+  runRequest<T>(key: RequestKey, fn: () => T): T {
+    const recorded = this.requests.get(key.id);
+    if (recorded) return this.answerAgain(key, recorded) as T;
+    let before = 0;
+    let answered: { value: unknown } | undefined;
+    try {
+      const value = deferredWriteTransaction<T>(
+        this.db,
+        {
+          begun: () => {
+            // Another run of the same request may have committed since the check above.
+            const twin = this.requests.get(key.id);
+            if (twin) throw new AnsweredMeanwhile(twin);
+            before = this.log.head().seq;
+            this.log.request = key.id;
+          },
+          settle: (outcome) => {
+            this.log.request = undefined;
+            const head = this.log.head().seq;
+            if (head === before) return false;
+            if ('value' in outcome) {
+              // The first answer goes through JSON as the recorded one will: both print alike.
+              const ok = outcome.value === undefined ? null : JSON.parse(JSON.stringify(outcome.value));
+              this.requests.record(key, head, { ok }, this.now());
+              answered = { value: ok };
+              return true;
+            }
+            const e = outcome.error;
+            if (!(e instanceof SopError) || !this.isRefusal(head)) return false;
+            this.requests.record(key, head, answerOf(e), this.now());
+            return true;
+          },
+        },
+        fn,
+      );
+      return (answered ? answered.value : value) as T;
+    } catch (e) {
+      if (e instanceof AnsweredMeanwhile) return this.answerAgain(key, e.recorded) as T;
+      throw e;
+    } finally {
+      this.log.request = undefined;
+    }
+  }
+
+  /** The recorded request with this id, if any. */
+  request(id: string): RecordedRequest | undefined {
+    return this.requests.get(id);
+  }
+
+  private answerAgain(key: RequestKey, recorded: RecordedRequest): unknown {
+    if (recorded.command !== key.command || recorded.argsHash !== key.argsHash) throw mismatch(key, recorded);
+    return answerAgain(recorded);
+  }
+
+  private isRefusal(seq: number): boolean {
+    const entry = this.log.get(seq);
+    return entry !== undefined && entry.kind === 'event' && (JSON.parse(entry.payload) as SopEvent).type === 'refused';
   }
 
   // --- log ---------------------------------------------------------------
@@ -174,7 +271,7 @@ export class Store {
 
   // --- the source cache ----------------------------------------------------
 
-  /** What the file known by `key` (path and stat) was found to hold (see migration 002). */
+  /** What the file known by `key` (path and stat) was found to hold (see migration 003). */
   cachedSource(key: string, kind: SourceKind): string | undefined {
     this.sources ??= new SourceCache(this.db);
     return this.sources.get(key, kind);
@@ -198,6 +295,20 @@ export class Store {
   }
 }
 
+/** Thrown through the command when its request turns out to be recorded already: what it wrote is rolled back. */
+class AnsweredMeanwhile extends Error {
+  constructor(readonly recorded: RecordedRequest) {
+    super(`request ${recorded.id} was recorded meanwhile`);
+  }
+}
+
+function mismatch(key: RequestKey, recorded: RecordedRequest): SopError {
+  const what = recorded.command === key.command ? `sop ${recorded.command} with other arguments, or as another user` : `sop ${recorded.command}`;
+  return new SopError('request.mismatch', `request id "${printable(key.id)}" was already used at ${recorded.at} by ${what}; nothing was done`, {
+    hint: 'give every new command a new request id; repeat an id only to retry the very same command',
+  });
+}
+
 export { canonicalJson } from './canonical-json.js';
 export { definitionHash, sha256Hex } from './definitions.js';
 export { blobRef } from './blobs.js';
@@ -208,6 +319,10 @@ export type { SourceKind } from './source-cache.js';
 export type { AuditReads, RawEventRow, StoredInstanceRow, StoredDefinitionRow, StoredUserRow } from './audit-reads.js';
 export { SCHEMA_VERSION } from './migrations/index.js';
 export { BUSY_TIMEOUT_MS } from './open.js';
+export { BEGIN_RETRIES, writeTransaction } from './tx.js';
+export { storeFailure, isDamage } from './failures.js';
+export { sqliteVersionOk, MINIMUM_SQLITE } from './sqlite-version.js';
+export type { RequestKey, RecordedRequest, RecordedAnswer } from './requests.js';
 export type { OpenOptions } from './open.js';
 export type { NewInstance } from './instances.js';
 export type { NewUser } from './users.js';

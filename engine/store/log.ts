@@ -8,6 +8,7 @@
 import type Database from 'better-sqlite3';
 import { canonicalJson } from './canonical-json.js';
 import { chainHash, GENESIS, type Checkpoint } from './chain.js';
+import { damaged } from './failures.js';
 import type { LogEntry, LogKind } from './types.js';
 
 interface LogRow {
@@ -27,8 +28,15 @@ export type RawLogRow = [seq: number, kind: LogKind, instanceId: string | null, 
 const COLUMNS = 'seq, kind, instance_id, version, at, payload, prev_hash, hash';
 
 export class Log {
+  /**
+   * The request (see Store.runRequest) whose writes are under way: its id is
+   * added to every payload appended meanwhile, so that it is under the chain.
+   */
+  request: string | undefined;
   private readonly insert: Database.Statement;
   private readonly selectHead: Database.Statement;
+  private readonly selectHeadRow: Database.Statement;
+  private readonly selectHashBefore: Database.Statement;
   private readonly selectSince: Database.Statement;
   private readonly selectSinceLimited: Database.Statement;
   private readonly selectRange: Database.Statement;
@@ -37,9 +45,11 @@ export class Log {
   private readonly selectBefore: Database.Statement;
   private readonly selectOfInstance: Database.Statement;
 
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     this.insert = db.prepare(`INSERT INTO log (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
     this.selectHead = db.prepare('SELECT seq, hash FROM log ORDER BY seq DESC LIMIT 1');
+    this.selectHeadRow = db.prepare(`SELECT ${COLUMNS} FROM log ORDER BY seq DESC LIMIT 1`);
+    this.selectHashBefore = db.prepare('SELECT hash FROM log WHERE seq < ? ORDER BY seq DESC LIMIT 1').pluck();
     this.selectSince = db.prepare(`SELECT ${COLUMNS} FROM log WHERE seq > ? ORDER BY seq`);
     this.selectSinceLimited = db.prepare(`SELECT ${COLUMNS} FROM log WHERE seq > ? ORDER BY seq LIMIT ?`);
     this.selectRange = db.prepare(`SELECT ${COLUMNS} FROM log WHERE seq >= ? AND seq <= ? ORDER BY seq`).raw();
@@ -50,9 +60,9 @@ export class Log {
   }
 
   /** Appends one entry, chained to the current head; call inside a write transaction. Returns its seq. */
-  append(kind: LogKind, instanceId: string | null, version: number | null, at: string, payload: unknown): number {
-    const text = canonicalJson(payload);
-    const head = this.head();
+  append(kind: LogKind, instanceId: string | null, version: number | null, at: string, payload: object): number {
+    const text = canonicalJson(this.request === undefined ? payload : { ...payload, request: this.request });
+    const head = this.checkedHead();
     const seq = head.seq + 1;
     const hash = chainHash(head.hash, { seq, kind, instanceId, version, at }, text);
     this.insert.run(seq, kind, instanceId, version, at, text, head.hash, hash);
@@ -63,6 +73,23 @@ export class Log {
   head(): Checkpoint {
     const row = this.selectHead.get() as { seq: number; hash: string } | undefined;
     return row ?? { seq: 0, hash: GENESIS };
+  }
+
+  /**
+   * The head, once it is checked to still match its hash and to link to the
+   * entry before it: two row reads and one hash, so every append can afford
+   * it. A new entry is never chained onto a damaged or altered one.
+   */
+  private checkedHead(): Checkpoint {
+    const row = this.selectHeadRow.get() as LogRow | undefined;
+    if (row === undefined) return { seq: 0, hash: GENESIS };
+    const fields = { seq: row.seq, kind: row.kind, instanceId: row.instance_id, version: row.version, at: row.at };
+    if (typeof row.payload !== 'string' || chainHash(row.prev_hash, fields, row.payload) !== row.hash) {
+      throw damaged(this.db.name, `its last log entry, ${row.seq}, no longer matches its hash`);
+    }
+    const before = (this.selectHashBefore.get(row.seq) as string | undefined) ?? GENESIS;
+    if (before !== row.prev_hash) throw damaged(this.db.name, `its last log entry, ${row.seq}, is not chained to the entry before it`);
+    return { seq: row.seq, hash: row.hash };
   }
 
   /** Entries after `seq` (0 for all), oldest first, payload kept as the stored text. */

@@ -7,6 +7,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { SopError } from '../errors.js';
 import { migrations, SCHEMA_VERSION } from './migrations/index.js';
+import { damaged, isDamage, storeFailure } from './failures.js';
+import { sqliteVersionOk } from './sqlite-version.js';
+import { refuseWrites, writeTransaction } from './tx.js';
 
 export const BUSY_TIMEOUT_MS = 5000;
 
@@ -15,7 +18,11 @@ export interface OpenOptions {
   mustExist?: boolean;
   /** How long a writer waits for another process's write lock. Default 5000 ms. */
   busyTimeoutMs?: number;
+  /** The SQLite version to judge (tests); default the loaded library's. Below 3.51.3 the store only reads. */
+  sqliteVersion?: string;
 }
+
+let librarySqlite: string | undefined;
 
 /** Opens (creating if allowed) and migrates the store at `file`. */
 export function openDatabase(file: string, options: OpenOptions = {}): Database.Database {
@@ -32,6 +39,10 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
   }
   try {
     configure(db, options.busyTimeoutMs ?? BUSY_TIMEOUT_MS);
+    // The library is the same for every connection of the process: ask it once.
+    librarySqlite ??= db.prepare('SELECT sqlite_version()').pluck().get() as string;
+    const version = options.sqliteVersion ?? librarySqlite;
+    if (!sqliteVersionOk(version)) refuseWrites(db, version);
     migrate(db, file);
     return db;
   } catch (e) {
@@ -60,6 +71,10 @@ function configure(db: Database.Database, busyTimeoutMs: number): void {
   }
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
+  // Extra sanity checks on every b-tree page as it is read, so that a write
+  // that meets a damaged page is refused instead of building on it. It costs
+  // little: only the pages a command reads anyway are checked.
+  db.pragma('cell_size_check = ON');
 }
 
 /**
@@ -71,7 +86,7 @@ function migrate(db: Database.Database, file: string): void {
   const current = () => db.pragma('user_version', { simple: true }) as number;
   checkNotNewer(current(), file);
   if (current() === SCHEMA_VERSION) return;
-  db.transaction(() => {
+  writeTransaction(db, () => {
     const from = current();
     checkNotNewer(from, file);
     if (from === 0) {
@@ -91,7 +106,7 @@ function migrate(db: Database.Database, file: string): void {
       // transaction: a failed migration leaves the old version behind.
       db.pragma(`user_version = ${m.version}`);
     }
-  }).immediate();
+  });
 }
 
 function checkNotNewer(version: number, file: string): void {
@@ -109,17 +124,19 @@ function openError(file: string, e: unknown): SopError {
   const code = (e as { code?: unknown }).code;
   const detail = e instanceof Error ? e.message : String(e);
   if (code === 'SQLITE_NOTADB') {
-    return new SopError('store.not-a-database', `${file} is not an SQLite database`, {
-      hint: 'choose another file for the store; sop will not overwrite this one',
+    return new SopError('store.not-a-database', `${file} is not an SQLite database (or its header is damaged)`, {
+      hint: 'choose another file for the store; sop will not overwrite this one. If it was a sop store, restore it from a backup',
       cause: e,
     });
   }
+  if (isDamage(e)) return damaged(file, `SQLite reports: ${detail}`, e);
   if (typeof code === 'string' && (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM' || code === 'SQLITE_AUTH')) {
     return unwritable(file, detail, e);
   }
   if (typeof code === 'string' && code.startsWith('SQLITE_CANTOPEN') && !writable(file)) {
     return unwritable(file, detail, e);
   }
+  if (typeof code === 'string' && /^SQLITE_(BUSY|FULL|IOERR)/.test(code)) return storeFailure(file, e) as SopError;
   const dir = path.dirname(path.resolve(file));
   const hint = !fs.existsSync(dir)
     ? `the directory ${dir} does not exist; create it first`

@@ -1,5 +1,5 @@
 /**
- * The source cache (migration 002): what a YAML file, as stat() saw it,
+ * The source cache (migration 003): what a YAML file, as stat() saw it,
  * was found to hold. Writes are best effort: a read command that fills the
  * cache must never wait for another process's write lock, nor fail on a
  * read-only store.

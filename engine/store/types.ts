@@ -40,6 +40,8 @@ export interface SopEvent {
   assignments?: Record<string, string>;
   /** `refused`, `cancelled`: why. */
   reason?: string;
+  /** The request id of the command that wrote it (see Store.runRequest). */
+  request?: string;
 }
 
 export type InstanceStatus = 'active' | 'completed' | 'cancelled';
@@ -128,6 +130,8 @@ export interface UserChange {
   admin?: boolean;
   roles?: string[];
   by: ActorMeta;
+  /** The request id of the command that wrote it. */
+  request?: string;
 }
 
 /** Payload of a 'definition' log entry. */
@@ -135,6 +139,8 @@ export interface DefinitionStored {
   hash: string;
   sop: string;
   revision: number;
+  /** The request id of the command that stored it (the first start of that definition). */
+  request?: string;
 }
 
 export interface BlobRef {

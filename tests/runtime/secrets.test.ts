@@ -1,6 +1,8 @@
 /**
  * "No value of a sensitive output appears in the database file, its WAL, or
- * any output of the CLI."
+ * any output of the CLI." And (issue 6): "zero occurrences of the canary in
+ * the database file, its WAL, exports, history, reports, stdout and stderr,
+ * or the process's argument list."
  *
  * pengelolaan-akses-pengguna step 9 (kirim-akun) sends the account's
  * temporary password, declared `sensitive: true`. A unique canary is given as
@@ -13,7 +15,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { initDatabase, addUser, startInstance, advanceInstance } from '../../dist/engine/index.js';
 import { actingAs } from '../helpers/session.js';
-import { sop, spawnSop as spawnCli, tempDir, SOPS, STACK_TRACE } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { sop, spawnSop as spawnCli, tempDir, SOPS, CLI, STACK_TRACE } from '../helpers/cli.js';
 
 let dir: string;
 let db: string;
@@ -30,6 +33,37 @@ const run = (args: string[], input?: string) => sop(args, { cwd: dir, env: { SOP
 
 /** Runs `sop <args>` without waiting for the others. */
 const spawnSop = (args: string[]) => spawnCli(args, { cwd: dir, env: { SOP_DB: db, SOP_DIR: SOPS } });
+
+/**
+ * Runs `sop <args>` with `input` on standard input, but writes it only once the process has started
+ * and is waiting for it: then reads the process's argument list and environment from /proc, as
+ * another user of the machine could (`ps`), before giving it the password.
+ */
+async function advanceWatched(args: string[], input: string): Promise<{ result: ReturnType<typeof run>; seen: { cmdline: string; environ: string } }> {
+  const env: Record<string, string | undefined> = { ...process.env, SOP_DB: db, SOP_DIR: SOPS };
+  delete env.SOP_USER;
+  delete env.SOP_DEBUG;
+  const started = performance.now();
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+  // Waiting on standard input: the process is asleep in a read of fd 0 (a pipe), with its arguments parsed.
+  const proc = `/proc/${child.pid}`;
+  for (let i = 0; i < 200; i++) {
+    await new Promise((r) => setTimeout(r, 25));
+    if (child.exitCode !== null) throw new Error(`sop ${args.join(' ')} ended before reading its input: ${child.exitCode}\n${stderr}`);
+    const stat = readFileSync(`${proc}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    if (state === 'S' && /read/.test(readFileSync(`${proc}/wchan`, 'utf8'))) break;
+  }
+  const seen = { cmdline: readFileSync(`${proc}/cmdline`, 'utf8').replace(/\0/g, ' '), environ: readFileSync(`${proc}/environ`, 'utf8') };
+  child.stdin.end(input);
+  const code = await closed;
+  return { result: { code: code ?? -1, stdout, stderr, ms: performance.now() - started }, seen };
+}
 
 const DB_FILES = () => [db, `${db}-wal`, `${db}-shm`];
 
@@ -138,14 +172,26 @@ describe('Given an instance of pengelolaan-akses-pengguna at step 9 "kirim-akun"
      */
     let holder: Database.Database;
 
-    beforeAll(() => {
+    /** What the running `sop advance` process showed in /proc while it waited for the password on standard input. */
+    let seen: { cmdline: string; environ: string };
+
+    beforeAll(async () => {
       holder = new Database(db, { fileMustExist: true });
       holder.prepare('SELECT count(*) FROM log').get();
-      advanced = run(['advance', id, '--as', USERS.sysadmin, '--step', 'kirim-akun', '--output', `username=${USERNAME}`], `${PASSWORD}\n`);
+      const watched = await advanceWatched(['advance', id, '--as', USERS.sysadmin, '--step', 'kirim-akun', '--output', `username=${USERNAME}`], `${PASSWORD}\n`);
+      advanced = watched.result;
+      seen = watched.seen;
     });
 
     afterAll(() => {
       if (holder.open) holder.close();
+    });
+
+    it('then, while it waited for the password, the process\'s argument list and environment held none of it (the username given beside it is in the arguments: the control)', () => {
+      expect(seen.cmdline).toContain(`username=${USERNAME}`);
+      expect(seen.cmdline).toContain('advance');
+      expect(seen.cmdline).not.toContain(PASSWORD);
+      expect(seen.environ).not.toContain(PASSWORD);
     });
 
     it('then the step is completed (exit 0) and the password is not in what advance printed', () => {
@@ -204,6 +250,50 @@ describe('Given an instance of pengelolaan-akses-pengguna at step 9 "kirim-akun"
       expect(username.stdout).toBe(USERNAME);
       const text = results.find((r) => r.args.join(' ') === `history ${id}`)!;
       expect(text.stdout).toContain('password-sementara: given (sensitive, not stored)');
+    });
+
+    it('then export (to a file and to standard output), report in every format, replay, verify, checkpoint and history, with and without --json, print none of it, and the bundle holds none of it', async () => {
+      const bundle = join(dir, 'bukti.jsonl');
+      const commands = [
+        ['export', id, '--out', bundle],
+        ['export', '--all'],
+        ['export', id, '--json'],
+        ['report'],
+        ['report', '--format', 'json'],
+        ['report', '--format', 'csv'],
+        ['report', '--format', 'md'],
+        ['report', '--sop', 'pengelolaan-akses-pengguna', '--format', 'table'],
+        ['replay', id],
+        ['replay', id, '--json'],
+        ['verify'],
+        ['verify', '--json'],
+        ['verify', id, '--json'],
+        ['checkpoint', '--json'],
+        ['history', id],
+        ['history', id, '--json'],
+      ];
+      const results: Awaited<ReturnType<typeof spawnSop>>[] = [];
+      // Two at a time: the machine has two cores.
+      for (let i = 0; i < commands.length; i += 2) results.push(...(await Promise.all(commands.slice(i, i + 2).map((c) => spawnSop(c)))));
+      for (const r of results) {
+        const what = `sop ${r.args.join(' ')}: ${r.code}\n${r.stderr}`;
+        expect(r.code, what).toBe(0);
+        expect(r.stderr, what).not.toMatch(STACK_TRACE);
+        expect(r.stdout + r.stderr, what).not.toContain(PASSWORD);
+      }
+      const file = readFileSync(bundle, 'utf8');
+      // The control: the bundle carries the instance in full, the username's hash among its outputs.
+      expect(file).toContain(id);
+      expect(file).not.toContain(PASSWORD);
+      const all = results.find((r) => r.args.join(' ') === 'export --all')!;
+      expect(all.stdout.length).toBeGreaterThan(1000);
+      expect(results.find((r) => r.args.join(' ') === 'report --format csv')!.stdout).toContain('pengelolaan-akses-pengguna');
+      // The bundle verifies on its own, and saying so prints none of it either.
+      const verified = await spawnSop(['verify', '--bundle', bundle, '--json']);
+      expect(verified.code, verified.stderr).toBe(0);
+      expect(verified.stdout + verified.stderr).not.toContain(PASSWORD);
+      // Reading does not write: still none in the files.
+      expect(filesHolding(PASSWORD)).toEqual([]);
     });
 
     it('then after a checkpoint folds the WAL into the database, the password is still in none of the files', () => {

@@ -1,6 +1,6 @@
 /**
  * The hot commands read the SOP folder through the store's source cache
- * (migration 002): a file is parsed once per state of it (path, size,
+ * (migration 003): a file is parsed once per state of it (path, size,
  * modification time, inode), and an edit is seen at once. The cache is a
  * convenience: a store that cannot take the write still answers.
  */

@@ -1,10 +1,13 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION, Store } from '../../dist/engine/store/index.js';
 import { SopError } from '../../dist/engine/errors.js';
 import { codeOf, dbPath, openStore, tempDir } from './helpers.js';
+import { AS_NOBODY, ROOT_USER, unprivileged } from '../helpers/unprivileged.js';
 
 function caught(fn: () => unknown): SopError {
   try {
@@ -23,7 +26,7 @@ describe('opening the store', () => {
     const tables = (store.db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`).all() as { name: string }[])
       .map((r) => r.name)
       .filter((n) => !n.startsWith('sqlite_'));
-    expect(tables).toEqual(['blobs', 'definitions', 'instances', 'log', 'source_cache', 'user_roles', 'users']);
+    expect(tables).toEqual(['blobs', 'definitions', 'instances', 'log', 'requests', 'source_cache', 'user_roles', 'users']);
     expect(store.isEmpty()).toBe(true);
   });
 
@@ -96,14 +99,24 @@ describe('opening the store', () => {
     expect(fs.existsSync(file)).toBe(false);
   });
 
-  it.skipIf(process.getuid?.() === 0)('reports a read-only store as unwritable', () => {
+  it.skipIf(!unprivileged.ok)('reports a read-only store as unwritable (as root, checked as the unprivileged user nobody)', () => {
     const dir = tempDir();
     const file = path.join(dir, 'sop.db');
     openStore(file).close();
     fs.chmodSync(file, 0o444);
     fs.chmodSync(dir, 0o555);
     try {
-      expect(codeOf(() => Store.open(file).putBlob('x'))).toBe('store.unwritable');
+      if (!ROOT_USER) {
+        expect(codeOf(() => Store.open(file).putBlob('x'))).toBe('store.unwritable');
+        return;
+      }
+      // Root ignores permissions: open and write as nobody, in a process of its own.
+      const storeUrl = pathToFileURL(path.resolve(import.meta.dirname, '../../dist/engine/store/index.js')).href;
+      const code = `import { Store } from ${JSON.stringify(storeUrl)};
+        try { Store.open(${JSON.stringify(file)}).putBlob('x'); console.log('written'); } catch (e) { console.log(e.code); }`;
+      const r = spawnSync(AS_NOBODY[0]!, [...AS_NOBODY.slice(1), process.execPath, '--input-type=module', '-e', code], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout.trim()).toBe('store.unwritable');
     } finally {
       fs.chmodSync(dir, 0o755);
       fs.chmodSync(file, 0o644);

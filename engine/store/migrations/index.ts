@@ -3,7 +3,8 @@
  * user_version N-1 to N; append new ones, never reorder or edit old ones.
  */
 import { sql as initial } from './001-initial.js';
-import { sql as sourceCache } from './002-source-cache.js';
+import { sql as requests } from './002-requests.js';
+import { sql as sourceCache } from './003-source-cache.js';
 
 export interface Migration {
   version: number;
@@ -13,7 +14,8 @@ export interface Migration {
 
 export const migrations: readonly Migration[] = [
   { version: 1, name: '001-initial', sql: initial },
-  { version: 2, name: '002-source-cache', sql: sourceCache },
+  { version: 2, name: '002-requests', sql: requests },
+  { version: 3, name: '003-source-cache', sql: sourceCache },
 ];
 
 /** The schema version this code writes and understands. */

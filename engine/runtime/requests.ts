@@ -1,0 +1,68 @@
+/**
+ * Request ids for the changing commands (init, user add/grant/revoke/
+ * set-roles/remove, start, advance, cancel). A script that passes its own
+ * `--request-id` can run a command again after a timeout or a crash: it is
+ * applied once, and the retry answers as the first run did.
+ */
+import { SopError } from '../errors.js';
+import { canonicalJson } from '../store/canonical-json.js';
+import { sha256Hex } from '../store/sha256.js';
+import type { Session } from './session.js';
+import { printable } from './identity.js';
+
+/** What a request id may look like: a UUID, a ULID, "job-42:step-3" ... */
+export const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+export interface RequestSpec {
+  /** The caller's id for this change. */
+  id: string;
+  /** The command, e.g. "advance". */
+  command: string;
+  /**
+   * What the command was asked to do: plain JSON data, and bytes (an
+   * output's file content), which count by their SHA-256. Only a digest of
+   * it all is kept. Never a secret value: a hash of a short password can be
+   * guessed. A retry must ask exactly the same, as the same user.
+   */
+  args: unknown;
+}
+
+/** A fresh random request id: 128 bits, as 32 hex digits. */
+export function newRequestId(): string {
+  // Web Crypto, a global: importing node:crypto would load it with every command of the bundle.
+  return Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(16))).toString('hex');
+}
+
+export function assertRequestId(id: string): void {
+  if (!REQUEST_ID.test(id)) {
+    throw new SopError('request.invalid-id', `"${printable(id)}" is not a valid request id`, {
+      exitCode: 2,
+      hint: 'use 1 to 128 letters, digits, ".", "_", ":" or "-", starting with a letter or digit (a UUID will do)',
+    });
+  }
+}
+
+/**
+ * Runs `fn`, the whole of a changing command (its checks, its writes and
+ * the answer it prints), once per request id: see Store.runRequest. `fn`
+ * returns plain JSON data, which is what a retry gets back.
+ *
+ * @example
+ * const answer = runRequest(session, { id, command: 'cancel', args: { instance, reason } }, () => {
+ *   const inst = cancelInstance(session, instance, reason);
+ *   return { id: inst.id, status: inst.status };
+ * });
+ */
+export function runRequest<T>(session: Session, spec: RequestSpec, fn: () => T): T {
+  assertRequestId(spec.id);
+  const argsHash = sha256Hex(canonicalJson({ command: spec.command, user: session.identity.user, args: digestible(spec.args) }));
+  return session.store.runRequest({ id: spec.id, command: spec.command, argsHash }, fn);
+}
+
+/** The args with every byte array replaced by its SHA-256, so that a 10 MiB file costs one hash, not a JSON array. */
+function digestible(value: unknown): unknown {
+  if (value instanceof Uint8Array) return { sha256: sha256Hex(value) };
+  if (Array.isArray(value)) return value.map(digestible);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, digestible(v)]));
+  return value;
+}

@@ -1,0 +1,83 @@
+/**
+ * One operator process of tests/reliability/concurrency.test.ts. It runs the
+ * `sop` CLI's own entry point (`run` of cli/program.ts) in-process, one
+ * command after another, each opening and closing the store as the `sop`
+ * binary does, for a number of rounds. Each round:
+ *
+ *   1. starts an instance of pengecualian-smki, and completes its step 1;
+ *   2. completes the current step of one of the shared instances of
+ *      implementasi-security-patch, which the seven other operators are
+ *      advancing at the same time (a stale read ends in store.conflict);
+ *   3. every fourth round, retries an earlier command with its request id:
+ *      it must answer exactly as it did the first time.
+ *
+ * It prints, as JSON, every command and its outcome.
+ *
+ * argv: <db> <sops> <user> <rounds> <start-at ms> <shared instance ids, comma-separated>
+ */
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const { run } = await import(join(ROOT, 'dist', 'cli', 'program.js'));
+
+const [db, sops, user, roundsText, startAtText, sharedText] = process.argv.slice(2);
+const rounds = Number(roundsText);
+const shared = sharedText.split(',');
+
+/** The outputs and choices that keep a security-patch instance going round its anomaly loop. */
+const OUTPUTS = {
+  'analisis-rencana': ['hasil-analisis-rekomendasi'],
+  'persetujuan-izin': ['persetujuan-rekomendasi'],
+  'penyusunan-laporan': ['laporan-hasil-implementasi'],
+};
+const CHOICES = { 'analisis-rencana': 'perlu-implementasi', 'implementasi-security-patch': 'terjadi-anomali' };
+
+const commands = [];
+
+async function sop(args, requestId) {
+  let stdout = '';
+  let stderr = '';
+  const io = { out: (t) => (stdout += t), err: (t) => (stderr += t), width: 80 };
+  const argv = [...args, '--db', db, '--sops', sops, '--as', user, ...(requestId ? ['--request-id', requestId] : [])];
+  const code = await run(argv, io);
+  const record = { args, requestId: requestId ?? null, code, stdout, stderr };
+  commands.push(record);
+  return record;
+}
+
+// Everyone starts together.
+while (Date.now() < Number(startAtText)) await new Promise((r) => setTimeout(r, 5));
+
+for (let round = 0; round < rounds; round++) {
+  const tag = `${user}-round-${round}`;
+  const started = await sop(['start', 'pengecualian-smki', '--title', `Permohonan ${tag}`, '--json'], `${tag}-start`);
+  if (started.code === 0) {
+    const id = JSON.parse(started.stdout).id;
+    await sop(['advance', id, '--step', 'pengajuan-permohonan', '--output', `surat-permohonan=Surat ${tag}`, '--json'], `${tag}-own`);
+  }
+
+  const target = shared[(round + user.length * 3) % shared.length];
+  const status = await sop(['status', target, '--json']);
+  if (status.code === 0) {
+    const current = JSON.parse(status.stdout).current[0];
+    if (current) {
+      const args = ['advance', target, '--step', current.step, '--json'];
+      if (CHOICES[current.step]) args.push('--choice', CHOICES[current.step]);
+      for (const o of OUTPUTS[current.step] ?? []) args.push('--output', `${o}=${o} oleh ${tag}`);
+      await sop(args, `${tag}-shared`);
+    }
+  }
+
+  if (round % 4 === 3) {
+    // A retry of this round's start, and of an earlier round's shared advance (whatever it answered).
+    const again = commands.filter((c) => c.requestId && c.requestId.startsWith(`${user}-round-`) && c.args[0] !== 'status' && !c.retry);
+    for (const first of [again.find((c) => c.requestId === `${tag}-start`), again.find((c) => c.requestId === `${user}-round-${round - 2}-shared`)]) {
+      if (!first) continue;
+      const retry = await sop(first.args, first.requestId);
+      retry.retry = true;
+      retry.first = { code: first.code, stdout: first.stdout, stderr: first.stderr };
+    }
+  }
+}
+
+process.stdout.write(JSON.stringify(commands));

@@ -1,0 +1,248 @@
+/**
+ * "Every changing command carries a request id (--request-id, generated
+ * when absent). A command retried after a timeout or crash is applied once
+ * and answers as the first one did."
+ *
+ * Each changing command is run, then run again with the same request id:
+ * the second run prints the same, exits the same, and writes nothing. The
+ * CLI runs in-process through its own entry point (`run` of cli/program.ts,
+ * exactly what the binary calls), and as a child process for a sample.
+ * Crashes are tests/reliability/crash.test.ts; retries under concurrent
+ * writers, tests/reliability/concurrency.test.ts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { run } from '../../dist/cli/program.js';
+import { Session, runRequest, startInstance, advanceInstance } from '../../dist/engine/index.js';
+import { sop, tempDir, SOPS, STACK_TRACE } from '../helpers/cli.js';
+
+let dir: string;
+let db: string;
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await run([...args, '--db', db, '--sops', SOPS], { out: (t) => (stdout += t), err: (t) => (stderr += t), width: 80 });
+  return { code, stdout, stderr };
+}
+
+interface Tables {
+  log: { seq: number; kind: string; payload: string }[];
+  requests: { id: string; command: string; log_seq: number }[];
+  rest: unknown[];
+}
+
+function tables(): Tables {
+  if (!existsSync(db)) return { log: [], requests: [], rest: [] };
+  const conn = new Database(db, { readonly: true, fileMustExist: true });
+  try {
+    return {
+      log: conn.prepare('SELECT seq, kind, payload FROM log ORDER BY seq').all() as Tables['log'],
+      requests: conn.prepare('SELECT id, command, log_seq FROM requests ORDER BY id').all() as Tables['requests'],
+      rest: [
+        conn.prepare('SELECT * FROM instances ORDER BY id').all(),
+        conn.prepare('SELECT * FROM users ORDER BY name').all(),
+        conn.prepare('SELECT * FROM user_roles ORDER BY user, role').all(),
+        conn.prepare('SELECT sha256 FROM blobs ORDER BY sha256').all(),
+        conn.prepare('SELECT hash FROM definitions ORDER BY hash').all(),
+      ],
+    };
+  } finally {
+    conn.close();
+  }
+}
+
+const requestOf = (payload: string) => (JSON.parse(payload) as { request?: string }).request;
+
+let instance: string;
+
+beforeAll(async () => {
+  dir = tempDir('sop-requests-');
+  db = join(dir, 'sop.db');
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * Given the store as it is, when `args` runs with request id `id` and then again with the same id,
+ * then both answers are equal, the first wrote `entries` log entries carrying the id and its record,
+ * and the second wrote nothing at all.
+ */
+async function expectAppliedOnce(args: string[], id: string, expected: { code: number; entries: number }) {
+  const before = tables();
+  const first = await cli([...args, '--request-id', id]);
+  expect(first.code, first.stderr).toBe(expected.code);
+  const afterFirst = tables();
+  const added = afterFirst.log.slice(before.log.length);
+  expect(added).toHaveLength(expected.entries);
+  for (const e of added) expect(requestOf(e.payload)).toBe(id);
+  expect(afterFirst.requests.find((r) => r.id === id)).toMatchObject({ log_seq: afterFirst.log.at(-1)!.seq });
+
+  const again = await cli([...args, '--request-id', id]);
+  expect(again).toEqual(first);
+  expect(tables()).toEqual(afterFirst);
+  return first;
+}
+
+describe('Given a new database, each changing command run twice with the same request id', () => {
+  it('sop init: the retry answers "created" again, and the store still has one administrator', async () => {
+    const first = await expectAppliedOnce(['init', '--admin', 'admin'], 'req-init', { code: 0, entries: 1 });
+    expect(first.stdout).toContain('created the database with administrator "admin"');
+  });
+
+  it('sop user add, grant, revoke, set-roles, remove: each applied once, each retry answers the same', async () => {
+    await expectAppliedOnce(['user', 'add', 'sari', '--as', 'admin'], 'req-add-sari', { code: 0, entries: 1 });
+    await expectAppliedOnce(['user', 'add', 'andi', '--role', 'pengelola-tim-teknis', '--as', 'admin', '--json'], 'req-add-andi', { code: 0, entries: 1 });
+    await expectAppliedOnce(['user', 'add', 'rina', '--role', 'kepala-bidang-persandian', '--as', 'admin'], 'req-add-rina', { code: 0, entries: 1 });
+    await expectAppliedOnce(['user', 'add', 'tamu', '--as', 'admin'], 'req-add-tamu', { code: 0, entries: 1 });
+    const granted = await expectAppliedOnce(['user', 'grant', 'tamu', 'administrator', '--as', 'admin'], 'req-grant', { code: 0, entries: 1 });
+    expect(granted.stdout).toBe('tamu: administrator\n');
+    await expectAppliedOnce(['user', 'set-roles', 'tamu', 'administrator,pengelola-tim-teknis', '--as', 'admin'], 'req-set', { code: 0, entries: 1 });
+    await expectAppliedOnce(['user', 'revoke', 'tamu', 'administrator', '--as', 'admin'], 'req-revoke', { code: 0, entries: 1 });
+    await expectAppliedOnce(['user', 'remove', 'tamu', '--as', 'admin'], 'req-remove', { code: 0, entries: 1 });
+  });
+
+  it('sop start: the retry prints the same instance id, and there is one instance', async () => {
+    // The first start of the SOP stores its definition too: two entries, both carrying the request id.
+    const first = await expectAppliedOnce(['start', 'pengecualian-smki', '--as', 'sari', '--json'], 'req-start', { code: 0, entries: 2 });
+    instance = JSON.parse(first.stdout).id;
+    expect(tables().rest[0]).toHaveLength(1);
+  });
+
+  it('sop advance: the retry prints the same status (with --json, the same JSON), even after the instance moved on', async () => {
+    const first = await expectAppliedOnce(['advance', instance, '--as', 'sari', '--output', 'surat-permohonan=Surat Permohonan', '--json'], 'req-step-1', { code: 0, entries: 1 });
+    expect(JSON.parse(first.stdout)).toMatchObject({ version: 2, current: [{ step: 'analisis-resiko' }] });
+    await cli(['advance', instance, '--as', 'andi', '--output', 'daftar-resiko=Daftar', '--request-id', 'req-step-2']);
+    // Long after: the answer is still the first one, not today's status.
+    const later = await cli(['advance', instance, '--as', 'sari', '--output', 'surat-permohonan=Surat Permohonan', '--json', '--request-id', 'req-step-1']);
+    expect(later).toEqual(first);
+  });
+
+  it('a refusal that was recorded in the history: the retry gives the same refusal (exit 1) and records no second one', async () => {
+    const first = await expectAppliedOnce(['advance', instance, '--as', 'sari', '--choice', 'setuju'], 'req-refused', { code: 1, entries: 1 });
+    expect(first.stderr).toMatch(/\[auth\.not-actor\]/);
+    expect(JSON.parse(tables().log.at(-1)!.payload)).toMatchObject({ type: 'refused', request: 'req-refused' });
+  });
+
+  it('sop cancel: applied once; the retry answers "cancelled" again instead of "already cancelled"', async () => {
+    const first = await expectAppliedOnce(['cancel', instance, '--as', 'sari', '--reason', 'Tidak jadi'], 'req-cancel', { code: 0, entries: 1 });
+    expect(first.stdout).toBe(`cancelled ${instance}\n`);
+  });
+});
+
+describe('Given request ids already used', () => {
+  it('when the same id comes with other arguments, then it is request.mismatch (exit 1) and nothing is written', async () => {
+    const before = tables();
+    const r = await cli(['user', 'add', 'budi', '--as', 'admin', '--request-id', 'req-add-sari']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^sop: request id "req-add-sari" was already used at .+ by sop user add with other arguments, or as another user; nothing was done \[request\.mismatch\]$/m);
+    expect(r.stderr).toContain('hint: give every new command a new request id');
+    expect(tables()).toEqual(before);
+  });
+
+  it('when the same id comes from another command, or from another user, then it is request.mismatch too', async () => {
+    const before = tables();
+    const other = await cli(['start', 'pengecualian-smki', '--as', 'sari', '--request-id', 'req-grant']);
+    expect(other.stderr).toMatch(/already used at .+ by sop user grant; nothing was done \[request\.mismatch\]/);
+    const someoneElse = await cli(['start', 'pengecualian-smki', '--as', 'andi', '--json', '--request-id', 'req-start']);
+    expect(someoneElse.code).toBe(1);
+    expect(someoneElse.stderr).toContain('[request.mismatch]');
+    expect(tables()).toEqual(before);
+  });
+
+  it('when a refusal wrote nothing (not an administrator), then no request is recorded, and the same id is judged again later', async () => {
+    const before = tables();
+    const refused = await cli(['user', 'add', 'budi', '--as', 'andi', '--request-id', 'req-later']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('[auth.not-admin]');
+    expect(tables()).toEqual(before);
+    // Run again, it is judged again: the same refusal, still nothing written.
+    const again = await cli(['user', 'add', 'budi', '--as', 'andi', '--request-id', 'req-later']);
+    expect(again).toEqual(refused);
+    expect(tables()).toEqual(before);
+    // The id was never used by a change: the administrator's command with it is applied.
+    const ok = await cli(['user', 'add', 'budi', '--as', 'admin', '--request-id', 'req-later']);
+    expect(ok.code, ok.stderr).toBe(0);
+  });
+
+  it('when a request id is not one (spaces, control characters, 1 MB, empty), then it is a usage error (exit 2) and nothing is written', async () => {
+    const before = tables();
+    for (const bad of ['mit spasi', 'tab\there', 'x'.repeat(1024 * 1024), '', '-dash-first', 'é']) {
+      const r = await cli(['user', 'add', 'budi', '--as', 'admin', '--request-id', bad]);
+      expect(r.code, JSON.stringify(bad.slice(0, 20))).toBe(2);
+      expect(r.stderr.length).toBeLessThan(1000);
+      expect(r.stderr).toMatch(/\[request\.invalid-id\]|error: option/);
+    }
+    expect(tables()).toEqual(before);
+  });
+});
+
+describe('Given commands run without --request-id', () => {
+  it('then each gets a random 128-bit id, in its log entries and its record, so two identical runs are two changes', async () => {
+    const before = tables();
+    const a = await cli(['start', 'pengecualian-smki', '--as', 'sari', '--json']);
+    const b = await cli(['start', 'pengecualian-smki', '--as', 'sari', '--json']);
+    expect(a.code).toBe(0);
+    expect(b.code).toBe(0);
+    expect(JSON.parse(a.stdout).id).not.toBe(JSON.parse(b.stdout).id);
+    const added = tables().log.slice(before.log.length).map((e) => requestOf(e.payload));
+    expect(added).toHaveLength(2);
+    for (const id of added) expect(id).toMatch(/^[0-9a-f]{32}$/);
+    expect(added[0]).not.toBe(added[1]);
+  });
+});
+
+describe('Given the built CLI as separate processes', () => {
+  it('when a script runs sop start with its own request id, times out, and runs it again, then the second process answers the first one\'s instance id', () => {
+    const env = { SOP_DB: db, SOP_DIR: SOPS };
+    const first = sop(['start', 'pengecualian-smki', '--as', 'sari', '--title', 'Permohonan skrip', '--request-id', 'script-7f3a'], { cwd: dir, env });
+    const second = sop(['start', 'pengecualian-smki', '--as', 'sari', '--title', 'Permohonan skrip', '--request-id', 'script-7f3a'], { cwd: dir, env });
+    expect(first.code, first.stderr).toBe(0);
+    expect(second.stderr).not.toMatch(STACK_TRACE);
+    expect({ code: second.code, stdout: second.stdout, stderr: second.stderr }).toEqual({ code: first.code, stdout: first.stdout, stderr: first.stderr });
+    const titled = (tables().rest[0] as { title: string }[]).filter((i) => i.title === 'Permohonan skrip');
+    expect(titled).toHaveLength(1);
+  });
+});
+
+describe('Given two runs of one request racing (a retry started while the first still runs)', () => {
+  it('when the other run records the request between this run\'s reads and its first write, then this run writes nothing and answers the recorded answer', () => {
+    const s1 = new Session({ db, sops: SOPS, identity: { user: 'sari', osUser: 'tester' } });
+    const s2 = new Session({ db, sops: SOPS, identity: { user: 'sari', osUser: 'tester' } });
+    try {
+      const before = tables();
+      const spec = { id: 'req-race', command: 'start', args: { sop: 'pengecualian-smki' } };
+      let twinId: string | undefined;
+      const answer = runRequest(s1, spec, () => {
+        // This run has read what it needs; before it writes, the twin runs to its end.
+        twinId = runRequest(s2, spec, () => ({ id: startInstance(s2, 'pengecualian-smki', { title: 'Balapan' }).id })).id;
+        return { id: startInstance(s1, 'pengecualian-smki', { title: 'Balapan' }).id };
+      });
+      expect(answer).toEqual({ id: twinId });
+      const after = tables();
+      expect(after.log).toHaveLength(before.log.length + 1);
+      expect((after.rest[0] as { title: string }[]).filter((i) => i.title === 'Balapan')).toHaveLength(1);
+    } finally {
+      s1.close();
+      s2.close();
+    }
+  });
+});
+
+describe('Given the engine used without request ids (as the tests and the demo do)', () => {
+  it('then writes carry no request id and leave no request record', () => {
+    const s = new Session({ db, sops: SOPS, identity: { user: 'sari', osUser: 'tester' } });
+    try {
+      const before = tables();
+      const id = startInstance(s, 'pengecualian-smki').id;
+      advanceInstance(s, id, { outputs: [{ id: 'surat-permohonan', value: 'Surat' }] });
+      const after = tables();
+      expect(after.requests).toEqual(before.requests);
+      for (const e of after.log.slice(before.log.length)) expect(requestOf(e.payload)).toBeUndefined();
+    } finally {
+      s.close();
+    }
+  });
+});

@@ -1,0 +1,122 @@
+/**
+ * "Refuse to write with a SQLite library older than 3.51.3, which has a WAL
+ * corruption bug with concurrent writers."
+ *
+ * The check is a pure function of the version string, asked once per
+ * process of the loaded library; a store opened on an older one reads but
+ * refuses every write with store.sqlite-too-old, leaving the file as it was.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Store, sqliteVersionOk, MINIMUM_SQLITE } from '../../dist/engine/store/index.js';
+import { Session, initDatabase, addUser, listUsers, verifyStore } from '../../dist/engine/index.js';
+import { SopError } from '../../dist/engine/errors.js';
+import { tempDir as makeTempDir, SOPS } from '../helpers/cli.js';
+
+const dirs: string[] = [];
+const tempDir = (prefix: string) => {
+  const d = makeTempDir(prefix);
+  dirs.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('sqliteVersionOk, around 3.51.3', () => {
+  it.each([
+    ['3.51.3', true],
+    ['3.51.4', true],
+    ['3.52.0', true],
+    ['3.53.2', true],
+    ['4.0.0', true],
+    ['3.51.3.1', true],
+    ['3.100.0', true],
+    ['3.51.2', false],
+    ['3.51.0', false],
+    ['3.50.9', false],
+    ['3.45.1', false],
+    ['2.99.99', false],
+    ['3.51', false],
+    ['', false],
+    ['3.51.x', false],
+    ['abc', false],
+  ])('%s: %s', (version, ok) => {
+    expect(sqliteVersionOk(version)).toBe(ok);
+  });
+
+  it('the minimum is 3.51.3, and the library this sop is built with passes', () => {
+    expect(MINIMUM_SQLITE).toBe('3.51.3');
+    const db = new Database(':memory:');
+    const version = db.prepare('SELECT sqlite_version()').pluck().get() as string;
+    db.close();
+    expect(sqliteVersionOk(version), `the bundled SQLite is ${version}`).toBe(true);
+  });
+});
+
+describe('Given a store opened on a SQLite library reported as 3.51.2', () => {
+  it('then it reads, but every write is refused with store.sqlite-too-old and the file is not changed', () => {
+    const dir = tempDir('sop-old-sqlite-');
+    const db = join(dir, 'sop.db');
+    const s = new Session({ db, sops: SOPS, identity: { user: 'admin', osUser: 'tester' } }, { create: true });
+    initDatabase(s, 'admin');
+    s.close();
+    const checkpoint = new Database(db);
+    checkpoint.pragma('wal_checkpoint(TRUNCATE)');
+    checkpoint.close();
+    const bytes = readFileSync(db);
+
+    const store = Store.open(db, { sqliteVersion: '3.51.2' });
+    try {
+      expect(store.listUsers().map((u) => u.name)).toEqual(['admin']);
+      expect(verifyStore(store).ok).toBe(true);
+      let error: unknown;
+      try {
+        store.addUser('sari', {}, { user: 'admin', osUser: 'tester' });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(SopError);
+      expect((error as SopError).code).toBe('store.sqlite-too-old');
+      expect((error as SopError).message).toMatch(/SQLite 3\.51\.2, older than 3\.51\.3, which can corrupt a shared store .*; sop only reads with it/);
+      expect((error as SopError).hint).toMatch(/npm ci/);
+      expect(store.listUsers().map((u) => u.name)).toEqual(['admin']);
+      // A command run under a request id (as every changing CLI command is) is refused alike.
+      let code: string | undefined;
+      try {
+        store.runRequest({ id: 'r-1', command: 'user add', argsHash: 'x' }, () => store.addUser('sari', {}, { user: 'admin', osUser: 'tester' }));
+      } catch (e) {
+        code = (e as SopError).code;
+      }
+      expect(code).toBe('store.sqlite-too-old');
+    } finally {
+      store.close();
+    }
+    expect(readFileSync(db).equals(bytes)).toBe(true);
+  });
+
+  it('then a store that still needs its migrations is not migrated either', () => {
+    const db = join(tempDir('sop-old-sqlite-'), 'fresh.db');
+    let code: string | undefined;
+    try {
+      Store.open(db, { sqliteVersion: '3.40.0' });
+    } catch (e) {
+      code = (e as SopError).code;
+    }
+    expect(code).toBe('store.sqlite-too-old');
+  });
+
+  it('then with the real library, the same store takes writes', () => {
+    const db = join(tempDir('sop-old-sqlite-'), 'sop.db');
+    const s = new Session({ db, sops: SOPS, identity: { user: 'admin', osUser: 'tester' } }, { create: true });
+    try {
+      initDatabase(s, 'admin');
+      addUser(s, 'sari', [], false);
+      expect(listUsers(s).map((u) => u.name)).toEqual(['admin', 'sari']);
+    } finally {
+      s.close();
+    }
+  });
+});
