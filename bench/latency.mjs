@@ -1,0 +1,37 @@
+/**
+ * Target 1: `sop status`, `sop tasks` and `sop advance` as whole processes,
+ * against a bare `node -e "require('better-sqlite3')"` run alongside: at
+ * most 1.5 times the baseline.
+ */
+import { join } from 'node:path';
+import { CLI, ROOT, SOPS, interleavedMedians, fmt } from './lib/measure.mjs';
+import { smallStore, tempDir } from './lib/fixtures.mjs';
+
+export function latency({ rounds = 30 } = {}) {
+  const dir = tempDir();
+  const db = join(dir, 'sop.db');
+  const warmup = 3;
+  const ids = smallStore(db, { active: 20, fresh: rounds + warmup });
+  const env = { ...process.env, SOP_DB: db, SOP_DIR: SOPS };
+  delete env.SOP_USER;
+  let k = 0;
+  const m = interleavedMedians(
+    {
+      baseline: () => [process.execPath, '-e', "require('better-sqlite3')"],
+      status: () => [process.execPath, CLI, 'status', ids.active[0], '--as', 'sari'],
+      tasks: () => [process.execPath, CLI, 'tasks', '--as', 'andi'],
+      advance: () => [process.execPath, CLI, 'advance', ids.fresh[k++], '--output', 'surat-permohonan=Surat permohonan', '--as', 'sari'],
+    },
+    { rounds, warmup, env, cwd: ROOT },
+  );
+  return ['status', 'tasks', 'advance'].map((cmd, i) => ({
+    id: `1${'abc'[i]}`,
+    measure: `CLI latency: sop ${cmd} (median of ${rounds} runs)`,
+    figure: fmt.ms(m[cmd]),
+    baseline: `${fmt.ms(m.baseline)} (node -e "require('better-sqlite3')")`,
+    ratio: fmt.ratio(m[cmd] / m.baseline),
+    target: '<= 1.50x',
+    met: m[cmd] / m.baseline <= 1.5,
+    raw: { ms: m[cmd], baselineMs: m.baseline },
+  }));
+}
