@@ -5,6 +5,7 @@
  * read-only store.
  */
 import type Database from 'better-sqlite3';
+import { holdsRequestLock } from './tx.js';
 
 export type SourceKind = 'sop' | 'calendar';
 
@@ -21,9 +22,14 @@ export class SourceCache {
     return this.select.get(key, kind) as string | undefined;
   }
 
-  /** Remembers a result, unless the store is busy, read-only or inside a transaction that must not be touched. */
+  /**
+   * Remembers a result, unless the store is busy or read-only. Inside a
+   * request that holds the write lock (an advance showing the status it led
+   * to) the row joins that transaction; inside any other transaction (a
+   * read snapshot) it is left for a later command.
+   */
   put(key: string, kind: SourceKind, result: string): void {
-    if (this.db.inTransaction || this.db.readonly) return;
+    if (this.db.readonly || (this.db.inTransaction && !holdsRequestLock(this.db))) return;
     const timeout = this.db.pragma('busy_timeout', { simple: true }) as number;
     try {
       this.db.pragma('busy_timeout = 0');

@@ -82,6 +82,11 @@ export function writeTransaction<T>(db: Database.Database, fn: () => T): T {
   return result;
 }
 
+/** Whether this connection is inside a request's transaction that has taken the write lock (see deferredWriteTransaction). */
+export function holdsRequestLock(db: Database.Database): boolean {
+  return deferred.get(db)?.open === true && db.inTransaction;
+}
+
 /**
  * Runs `fn` so that its first write opens an IMMEDIATE transaction which
  * stays open until `fn` ends: what `fn` reads and computes before writing

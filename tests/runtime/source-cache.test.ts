@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { initDatabase, addUser, startInstance, advanceInstance, instanceStatus } from '../../dist/engine/index.js';
+import { Session, initDatabase, addUser, startInstance, advanceInstance, instanceStatus } from '../../dist/engine/index.js';
 import { migrations } from '../../dist/engine/store/migrations/index.js';
 import { sop, tempDir, SOPS } from '../helpers/cli.js';
 import { actingAs } from '../helpers/session.js';
@@ -95,6 +95,34 @@ describe('Given an instance and the SOP folder it came from', () => {
     as('sari', (s) => advanceInstance(s, id, { outputs: [{ id: 'surat-permohonan', value: 'Surat' }] }));
     const r = sop(['verify', '--db', db, '--sops', sops]);
     expect(r.code, r.stdout).toBe(0);
+  });
+});
+
+describe('Given a store whose calendar was never read', () => {
+  it('when an instance is advanced through the CLI, then the calendar read for the status it prints is cached in the same transaction', () => {
+    const fresh = join(dir, 'fresh.db');
+    const s = new Session({ db: fresh, sops, identity: { user: 'admin', osUser: 'test' } }, { create: true });
+    try {
+      initDatabase(s, 'admin');
+      addUser(s, 'sari', [], false);
+    } finally {
+      s.close();
+    }
+    const started = sop(['start', 'pengecualian-smki', '--json', '--db', fresh, '--sops', sops, '--as', 'sari']);
+    const id = JSON.parse(started.stdout).id as string;
+    const calendars = () => {
+      const d = new Database(fresh, { readonly: true });
+      try {
+        return (d.prepare("SELECT count(*) AS n FROM source_cache WHERE kind = 'calendar'").get() as { n: number }).n;
+      } finally {
+        d.close();
+      }
+    };
+    expect(calendars()).toBe(0);
+    const r = sop(['advance', id, '--output', 'surat-permohonan=Surat', '--db', fresh, '--sops', sops, '--as', 'sari']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('next: step 2');
+    expect(calendars()).toBe(1);
   });
 });
 
