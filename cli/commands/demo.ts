@@ -15,6 +15,7 @@ import { initDatabase, addUser } from '../../engine/runtime/people.js';
 import { startInstance } from '../../engine/runtime/start.js';
 import { advanceInstance } from '../../engine/runtime/advance.js';
 import { instanceStatus } from '../../engine/runtime/status.js';
+import { randomBytes } from '../../engine/store/sha256.js';
 import { instanceHistory } from '../../engine/runtime/history.js';
 import type { AdvanceOptions } from '../../engine/index.js';
 import { renderHistory, renderStatus } from '../render/instance.js';
@@ -92,7 +93,7 @@ never touches an office's real database: use --db demo.db there.`,
         const outputs = [...(options.outputs ?? [])];
         // The temporary password is generated here and handed over as a sensitive output: it is never stored.
         if (step === 'kirim-akun') {
-          outputs.push({ id: 'username', value: 'demo.pengguna' }, { id: 'password-sementara', value: Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(9))).toString('base64url'), protected: true });
+          outputs.push({ id: 'username', value: 'demo.pengguna' }, { id: 'password-sementara', value: randomBytes(9).toString('base64url'), protected: true });
         }
         const done = run(user, (s) => advanceInstance(s, inst.id, { ...options, outputs, step }));
         io.out(`${user.padEnd(20)} completed ${step}${done.choice ? ` (${done.choice})` : ''}\n`);

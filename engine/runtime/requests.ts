@@ -6,7 +6,7 @@
  */
 import { SopError } from '../errors.js';
 import { canonicalJson } from '../store/canonical-json.js';
-import { sha256Hex } from '../store/sha256.js';
+import { randomBytes, sha256Hex } from '../store/sha256.js';
 import type { Session } from './session.js';
 import { printable } from './identity.js';
 
@@ -29,8 +29,7 @@ export interface RequestSpec {
 
 /** A fresh random request id: 128 bits, as 32 hex digits. */
 export function newRequestId(): string {
-  // Web Crypto, a global: importing node:crypto would load it with every command of the bundle.
-  return Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(16))).toString('hex');
+  return randomBytes(16).toString('hex');
 }
 
 export function assertRequestId(id: string): void {

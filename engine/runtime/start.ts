@@ -4,6 +4,7 @@
  */
 import { SopError } from '../errors.js';
 import { currentDefinition } from './sources.js';
+import { randomBytes } from '../store/sha256.js';
 import { initialState } from '../machine/fold.js';
 import type { Instance } from '../store/index.js';
 import type { Session } from './session.js';
@@ -65,8 +66,7 @@ export function startInstance(session: Session, sopId: string, options: StartOpt
 function newInstanceId(now: Date): string {
   const day = now.toISOString().slice(0, 10).replace(/-/g, '');
   const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
-  // Web Crypto, a global: importing node:crypto would load it for every command of the bundle.
-  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(8));
+  const bytes = randomBytes(8);
   let suffix = '';
   for (const b of bytes) suffix += alphabet[b % alphabet.length];
   return `${day}-${suffix}`;

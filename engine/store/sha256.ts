@@ -24,6 +24,11 @@ function crypto(): typeof Crypto {
   return loaded;
 }
 
+/** Random bytes (ids of instances and requests), from the same lazily loaded module. */
+export function randomBytes(n: number): Buffer {
+  return crypto().randomBytes(n);
+}
+
 /** An incremental SHA-256, for data written a piece at a time (a bundle's lines). */
 export function sha256Stream(): { update(data: string | Uint8Array): void; hex(): string } {
   const h = crypto().createHash('sha256');
