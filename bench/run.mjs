@@ -34,7 +34,7 @@ log(`sop benchmark${quick ? ' (quick)' : ''}\nmachine: ${m.cpu}, ${m.memory}, ${
 
 const sections = [
   ['1', 'CLI latency', () => latency({ rounds: quick ? 10 : 30 })],
-  ['2', 'durable throughput', () => throughput({ instances: quick ? 150 : 500 })],
+  ['2', 'durable throughput', () => throughput({ rounds: quick ? 4 : 12 })],
   ['3', 'scale', () => scale({ instances: quick ? 10_000 : 100_000, rounds: quick ? 8 : 20, fresh: flag('--fresh'), log })],
   ['4', 'validation', () => validation({ rounds: quick ? 2 : 5 })],
   ['5', 'peer comparison', () => peer(quick ? { ours: 100, theirs: 10 } : {})],

@@ -136,8 +136,9 @@ function tryAdvance(session: Session, me: User, inst: Instance<RuntimeState>, de
   });
 
   const next = { ...applyEvent(def, state, event), assignments: state.assignments };
+  let appended: { version: number; at: string };
   try {
-    session.store.appendEvent(
+    appended = session.store.appendEvent(
       inst.id,
       inst.version,
       {
@@ -160,7 +161,14 @@ function tryAdvance(session: Session, me: User, inst: Instance<RuntimeState>, de
     }
     throw e;
   }
-  const instance = getInstanceOrFail<RuntimeState>(session, inst.id);
+  // What the row now holds, without reading it back: the append wrote exactly this.
+  const instance: Instance<RuntimeState> = {
+    ...inst,
+    version: appended.version,
+    state: next,
+    updatedAt: appended.at,
+    ...(next.status === 'active' ? {} : { status: next.status, outcome: next.outcome }),
+  };
   return { instance, completed: s.id, ...(event.choice !== undefined ? { choice: event.choice } : {}) };
 }
 

@@ -52,6 +52,7 @@ export class Instances {
   private readonly selectSop: Database.Statement;
   private readonly insert: Database.Statement;
   private readonly update: Database.Statement;
+  private readonly updateAll: Database.Statement;
   private readonly selectEvents: Database.Statement;
   /** The list query has a few shapes (which filters are set); each is prepared once. */
   private readonly listStatements = new Map<string, Database.Statement>();
@@ -68,9 +69,15 @@ export class Instances {
       `INSERT INTO instances (id, sop_id, definition_hash, title, status, outcome, version, state, started_by, started_at, updated_at)
        VALUES (?, ?, ?, ?, 'active', NULL, 1, ?, ?, ?, ?)`,
     );
+    // Most events change only the version and the state. SQLite rewrites the
+    // entries of every index that holds a column the SET names, changed or
+    // not: naming status (in two indexes) on every event cost two page
+    // writes of each durable commit. So the status, outcome and title are
+    // set only by the events that change them.
+    this.update = db.prepare('UPDATE instances SET version = ?, state = ?, updated_at = ? WHERE id = ? AND version = ?');
     // coalesce keeps a column when the update does not mention it; outcome
     // uses a flag because null is a value it may be set to.
-    this.update = db.prepare(
+    this.updateAll = db.prepare(
       `UPDATE instances SET version = ?, state = ?, updated_at = ?,
          status = coalesce(?, status), title = coalesce(?, title),
          outcome = CASE WHEN ? THEN ? ELSE outcome END
@@ -125,12 +132,15 @@ export class Instances {
       const version = expectedVersion + 1;
       const seq = this.log.append('event', instanceId, version, at, event);
       const hasOutcome = update.outcome !== undefined;
-      const info = this.update.run(
-        version, canonicalJson(state), at,
-        update.status ?? null, update.title ?? null,
-        hasOutcome ? 1 : 0, hasOutcome ? update.outcome : null,
-        instanceId, expectedVersion,
-      );
+      const info =
+        update.status === undefined && update.title === undefined && !hasOutcome
+          ? this.update.run(version, canonicalJson(state), at, instanceId, expectedVersion)
+          : this.updateAll.run(
+              version, canonicalJson(state), at,
+              update.status ?? null, update.title ?? null,
+              hasOutcome ? 1 : 0, hasOutcome ? update.outcome : null,
+              instanceId, expectedVersion,
+            );
       // Cannot happen inside the transaction after checkVersion; if it ever
       // does, throwing rolls the log entry back too.
       if (info.changes !== 1) throw new Error(`instance ${instanceId} was not updated`);

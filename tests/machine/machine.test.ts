@@ -124,6 +124,20 @@ describe('Given the seed SOP pengecualian-smki and its anomaly loop', () => {
     expect(stepwise).toMatchObject({ status: 'completed', outcome: 'selesai' });
   });
 
+  it("when every path goes through xstate's public transition() instead, then each state is the same as applyEvent's", () => {
+    const m = buildMachine(def);
+    for (const path of allPaths(def)) {
+      let snapshot = initialTransition(m)[0];
+      let state = initialState(def);
+      for (const e of path.events) {
+        snapshot = transition(m, snapshot, e)[0];
+        state = applyEvent(def, state, e);
+        expect(snapshot.value).toBe(state.current ?? state.end);
+        expect(snapshot.context.visits).toEqual(state.visits);
+      }
+    }
+  });
+
   it('when 10,000 events of the loop are folded then it takes well under a second', () => {
     const events = laps(4998);
     expect(events).toHaveLength(10_000);

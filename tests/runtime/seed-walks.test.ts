@@ -339,6 +339,7 @@ describe('Seed walks in-process through the engine API', () => {
           expect(done.completed).toBe(m.step);
           expect(done.choice).toBe(m.choice?.id);
           expect(done.instance.version).toBe(k + 2);
+          expect(done.instance, 'the instance advance returns is the row it wrote').toEqual(store.getInstance(inst.id));
           replayEqualsCache(`after ${m.step}`);
         }
 

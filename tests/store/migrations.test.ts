@@ -51,7 +51,7 @@ describe('Given a store of schema version 1', () => {
     back.exec('DROP TRIGGER requests_no_update; DROP TRIGGER requests_no_delete; DROP TABLE requests; DROP TABLE source_cache');
     back.pragma('user_version = 1');
     const before = back.prepare('SELECT * FROM log ORDER BY seq').all();
-    expect(back.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`).pluck().all()).toEqual(['blobs', 'definitions', 'instances', 'log', 'sqlite_sequence', 'user_roles', 'users']);
+    expect(back.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`).pluck().all()).toEqual(['blobs', 'definitions', 'instances', 'log', 'user_roles', 'users']);
     back.close();
 
     const store = Store.open(file);
