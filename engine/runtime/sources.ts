@@ -72,22 +72,23 @@ function fileKey(file: string): string | undefined {
 
 /**
  * The definition the SOP file of `sopId` holds now, as loadSop gives it
- * (SopError when it is missing or invalid). A file seen before, whose
- * definition the store already keeps, is not parsed again; its related SOPs
- * are looked up again, since their files are the one thing outside it that
- * decides whether it is valid.
+ * (SopError when it is missing or invalid); `stored` is its hash when the
+ * store keeps it already. A file seen before, whose definition the store
+ * keeps, is not parsed again; its related SOPs are looked up again, since
+ * their files are the one thing outside it that decides whether it is valid.
  */
-export function currentDefinition(store: Store, sopsDir: string, sopId: string): SopDefinition {
+export function currentDefinition(store: Store, sopsDir: string, sopId: string): { definition: SopDefinition; stored?: string } {
   const file = sopFileIn(sopsDir, sopId);
   const key = file === undefined ? undefined : fileKey(file);
   const hit = key === undefined ? undefined : store.cachedSource(key, 'sop');
   if (hit !== undefined) {
-    const def = store.getDefinition((JSON.parse(hit) as { hash: string }).hash);
-    if (def && def.related.every((r) => r.sop === undefined || sopFileIn(sopsDir, r.sop) !== undefined)) return def;
+    const hash = (JSON.parse(hit) as { hash: string }).hash;
+    const definition = store.getDefinition(hash);
+    if (definition && definition.related.every((r) => r.sop === undefined || sopFileIn(sopsDir, r.sop) !== undefined)) return { definition, stored: hash };
   }
-  const def = loadSop(sopsDir, sopId);
-  if (key !== undefined) store.cacheSource(key, 'sop', canonicalJson({ hash: definitionHash(def), revision: def.revision }));
-  return def;
+  const definition = loadSop(sopsDir, sopId);
+  if (key !== undefined) store.cacheSource(key, 'sop', canonicalJson({ hash: definitionHash(definition), revision: definition.revision }));
+  return { definition };
 }
 
 interface CalendarJson {

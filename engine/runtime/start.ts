@@ -22,7 +22,7 @@ export const MAX_TITLE = 200;
 
 export function startInstance(session: Session, sopId: string, options: StartOptions = {}): Instance<RuntimeState> {
   const me = currentUser(session);
-  const def = currentDefinition(session.store, session.sops, sopId);
+  const { definition: def, stored } = currentDefinition(session.store, session.sops, sopId);
   const title = (options.title ?? def.identity.name).trim();
   if (title.length === 0 || [...title].length > MAX_TITLE || /[\u0000-\u001f\u007f]/.test(title)) {
     throw new SopError('start.invalid-title', `the title must be 1 to ${MAX_TITLE} characters of text without control characters`, {
@@ -49,7 +49,8 @@ export function startInstance(session: Session, sopId: string, options: StartOpt
   }
   for (const a of caseActors) assignments[a.id] = options.assign?.[a.id] ?? me.name;
 
-  const definitionHash = session.store.putDefinition(def);
+  // Stored (once, content-addressed) only now that the start is known to go ahead.
+  const definitionHash = stored ?? session.store.putDefinition(def);
   const state: RuntimeState = { ...initialState(def), assignments };
   const event = { type: 'started' as const, by: actorMeta(session), title, assignments };
   // A random id needs no read-then-write; a collision (1 in 2^40 a day) just retries.
