@@ -37,7 +37,7 @@ const sections = [
   ['2', 'durable throughput', () => throughput({ rounds: quick ? 4 : 12 })],
   ['3', 'scale', () => scale({ instances: quick ? 10_000 : 100_000, rounds: quick ? 8 : 20, fresh: flag('--fresh'), log })],
   ['4', 'validation', () => validation({ rounds: quick ? 2 : 5 })],
-  ['5', 'peer comparison', () => peer(quick ? { ours: 100, theirs: 10 } : {})],
+  ['5', 'peer comparison', () => peer(quick ? { ours: 100, theirs: 10, runs: 1 } : {})],
 ];
 const rows = [];
 for (const [id, name, fn] of sections) {

@@ -77,13 +77,18 @@ function fileKey(file: string): string | undefined {
  * keeps, is not parsed again; its related SOPs are looked up again, since
  * their files are the one thing outside it that decides whether it is valid.
  */
-export function currentDefinition(store: Store, sopsDir: string, sopId: string): { definition: SopDefinition; stored?: string } {
+export function currentDefinition(
+  store: Store,
+  sopsDir: string,
+  sopId: string,
+  stored: (hash: string) => SopDefinition | undefined = (hash) => store.getDefinition(hash),
+): { definition: SopDefinition; stored?: string } {
   const file = sopFileIn(sopsDir, sopId);
   const key = file === undefined ? undefined : fileKey(file);
   const hit = key === undefined ? undefined : store.cachedSource(key, 'sop');
   if (hit !== undefined) {
     const hash = (JSON.parse(hit) as { hash: string }).hash;
-    const definition = store.getDefinition(hash);
+    const definition = stored(hash);
     if (definition && definition.related.every((r) => r.sop === undefined || sopFileIn(sopsDir, r.sop) !== undefined)) return { definition, stored: hash };
   }
   const definition = loadSop(sopsDir, sopId);

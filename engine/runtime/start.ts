@@ -4,6 +4,7 @@
  */
 import { SopError } from '../errors.js';
 import { currentDefinition } from './sources.js';
+import { storedDefinition } from './definitions.js';
 import { randomBytes } from '../store/sha256.js';
 import { initialState } from '../machine/fold.js';
 import type { Instance } from '../store/index.js';
@@ -22,7 +23,7 @@ export const MAX_TITLE = 200;
 
 export function startInstance(session: Session, sopId: string, options: StartOptions = {}): Instance<RuntimeState> {
   const me = currentUser(session);
-  const { definition: def, stored } = currentDefinition(session.store, session.sops, sopId);
+  const { definition: def, stored } = currentDefinition(session.store, session.sops, sopId, (hash) => storedDefinition(session, hash));
   const title = (options.title ?? def.identity.name).trim();
   if (title.length === 0 || [...title].length > MAX_TITLE || /[\u0000-\u001f\u007f]/.test(title)) {
     throw new SopError('start.invalid-title', `the title must be 1 to ${MAX_TITLE} characters of text without control characters`, {
