@@ -91,8 +91,9 @@ const cases: Case[] = [
   { name: 'deep-block-sequences', content: () => '- '.repeat(DEPTH) + '1\n', code: /^yaml\.(too-deep|syntax)$/ },
   // 10,000 levels of indented mappings take 50 MB of spaces: the size limit stops them first.
   { name: 'deep-block-mappings', content: () => blockMappings(DEPTH), code: /^(yaml\.(too-deep|syntax)|file\.too-large)$/ },
-  // The deepest indented mappings that fit under the size limit still reach the parser.
-  { name: 'deep-block-mappings-under-the-limit', content: () => blockMappings(1_000), code: /^yaml\.(too-deep|syntax)$/ },
+  // The deepest indented mappings that fit under the size limit still reach the parser, which reads
+  // all 700 levels (its own limit lies deeper): they are no SOP.
+  { name: 'deep-block-mappings-under-the-limit', content: () => blockMappings(700), code: /^(yaml\.(too-deep|syntax)|schema\.[a-z-]+)$/ },
   { name: 'five-megabytes', content: () => 'id: five-megabytes\nlegalBasis:\n' + '  - Undang-Undang Nomor 1 Tahun 2000\n'.repeat(150_000), code: 'file.too-large' },
   { name: 'just-over-the-limit', content: () => '#'.repeat(MAX_SOP_FILE_BYTES) + '\n', code: 'file.too-large' },
   // Thousands of keys in one mapping: no step may compare every key with every other.
@@ -146,7 +147,7 @@ describe('hostile files end in a problem, never in a crash or a hang', () => {
     const { checked } = check('too-large', 'x'.repeat(5 * 1024 * 1024));
     expect(checked.problems).toHaveLength(1);
     expect(checked.problems[0]).toMatchObject({ code: 'file.too-large', line: 0, col: 0 });
-    expect(checked.problems[0]!.message).toMatch(/512 KiB/);
+    expect(checked.problems[0]!.message).toMatch(/256 KiB/);
   });
 
   it('Given a __proto__ key, Then nothing is polluted', () => {

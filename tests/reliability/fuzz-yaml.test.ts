@@ -29,7 +29,7 @@ import { SOPS } from '../helpers/cli.js';
 /** Cases per run: the loader checks about 250 mutated SOPs a second on one core. */
 const SOURCE_CASES = 2000;
 const FILE_CASES = 300;
-/** One check may take at most this long on a loaded machine: a seed takes about 3 ms, the worst hostile file (512 KiB of quotes) about 3 s, linear in its size. */
+/** One check may take at most this long on a loaded machine: a seed takes about 3 ms, the worst hostile file (256 KiB of quotes) about 1 s, linear in its size. */
 const CASE_LIMIT_MS = 5000;
 
 const seed = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
