@@ -5,7 +5,7 @@
  * read-only store.
  */
 import type Database from 'better-sqlite3';
-import { holdsRequestLock } from './tx.js';
+import { alongRequest } from './tx.js';
 
 export type SourceKind = 'sop' | 'calendar';
 
@@ -23,13 +23,21 @@ export class SourceCache {
   }
 
   /**
-   * Remembers a result, unless the store is busy or read-only. Inside a
-   * request that holds the write lock (an advance showing the status it led
-   * to) the row joins that transaction; inside any other transaction (a
+   * Remembers a result, unless the store is busy or read-only. Within a
+   * changing command the row joins that command's transaction (and is gone
+   * with it when the command is refused); within any other transaction (a
    * read snapshot) it is left for a later command.
    */
   put(key: string, kind: SourceKind, result: string): void {
-    if (this.db.readonly || (this.db.inTransaction && !holdsRequestLock(this.db))) return;
+    if (this.db.readonly) return;
+    const insert = () => {
+      try {
+        this.insert.run(key, kind, result);
+      } catch {
+        // The request's own writes will meet whatever went wrong, and report it.
+      }
+    };
+    if (alongRequest(this.db, insert) || this.db.inTransaction) return;
     const timeout = this.db.pragma('busy_timeout', { simple: true }) as number;
     try {
       this.db.pragma('busy_timeout = 0');

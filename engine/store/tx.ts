@@ -41,6 +41,8 @@ export function refuseWrites(db: Database.Database, sqliteVersion: string): void
 interface Deferred {
   open: boolean;
   begun: () => void;
+  /** Writes that wait for the request's own first write, to join its transaction (see alongRequest). */
+  joining: (() => void)[];
 }
 const deferred = new WeakMap<Database.Database, Deferred>();
 
@@ -55,6 +57,7 @@ export function writeTransaction<T>(db: Database.Database, fn: () => T): T {
     held.open = true;
     try {
       held.begun();
+      for (const write of held.joining.splice(0)) write();
     } catch (e) {
       rollback(db);
       held.open = false;
@@ -82,9 +85,19 @@ export function writeTransaction<T>(db: Database.Database, fn: () => T): T {
   return result;
 }
 
-/** Whether this connection is inside a request's transaction that has taken the write lock (see deferredWriteTransaction). */
-export function holdsRequestLock(db: Database.Database): boolean {
-  return deferred.get(db)?.open === true && db.inTransaction;
+/**
+ * Runs `write`, a write that is not the request's own (a cache row), as part
+ * of the request running on this connection: in its transaction if it holds
+ * one, else when its first write opens it. A request that writes nothing,
+ * or is rolled back, leaves none of it: a refused command changes nothing.
+ * False when no request runs (the caller writes on its own).
+ */
+export function alongRequest(db: Database.Database, write: () => void): boolean {
+  const held = deferred.get(db);
+  if (!held) return false;
+  if (held.open && db.inTransaction) write();
+  else held.joining.push(write);
+  return true;
 }
 
 /**
@@ -101,7 +114,7 @@ export function deferredWriteTransaction<T>(
   fn: () => T,
 ): T {
   if (deferred.has(db) || db.inTransaction) return fn();
-  const held: Deferred = { open: false, begun: hooks.begun };
+  const held: Deferred = { open: false, begun: hooks.begun, joining: [] };
   deferred.set(db, held);
   let outcome: { value: T } | { error: unknown };
   try {
