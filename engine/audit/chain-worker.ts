@@ -5,7 +5,7 @@
  * give exactly the breaks one pass would. Started by chain-pass.ts; answers
  * once, on the port it was given, then raises the flag.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { checkRange, type RangeRequest } from './chain-range.js';
@@ -25,4 +25,3 @@ try {
 port.postMessage(answer);
 Atomics.store(flag, 0, 1);
 Atomics.notify(flag, 0);
-void parentPort;

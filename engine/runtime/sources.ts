@@ -13,19 +13,18 @@ import { sopFileIn } from '../definition/sop-files.js';
 import { checkSopFile, loadSop } from '../definition/load.js';
 import { checksVersion } from '../definition/generated/checks-version.js';
 import type { SopDefinition } from '../definition/types.js';
-import { loadCalendar } from '../calendar/load-calendar.js';
+import { CALENDAR_FILES, loadCalendar } from '../calendar/load-calendar.js';
 import { canonicalJson } from '../store/canonical-json.js';
 import { definitionHash } from '../store/definitions.js';
 import type { Store } from '../store/index.js';
 
-const CALENDAR_FILES = ['calendar.yaml', 'calendar.yml'];
 
 /** The office calendar of `sopsDir` (the default without a calendar file), as loadCalendar gives it. */
 export function cachedCalendar(store: Store, sopsDir: string): OfficeCalendar {
-  const present = CALENDAR_FILES.map((n) => join(sopsDir, n)).map((f) => ({ f, key: fileKey(f) })).filter((x) => x.key !== undefined);
+  const present = CALENDAR_FILES.map((n) => fileKey(join(sopsDir, n))).filter((key) => key !== undefined);
   // No file (the default calendar) or two (an error): loadCalendar says which.
   if (present.length !== 1) return loadCalendar(sopsDir);
-  const key = present[0]!.key!;
+  const key = present[0]!;
   const hit = store.cachedSource(key, 'calendar');
   if (hit !== undefined) return fromJson(hit);
   const calendar = loadCalendar(sopsDir);

@@ -189,10 +189,6 @@ export class Store {
   iterateLog(from?: number, to?: number): IterableIterator<RawLogRow> {
     return this.log.iterate(from, to);
   }
-  /** The same, a page of rows at a time (faster for whole-log passes). */
-  logPages(from?: number, to?: number): Generator<RawLogRow[]> {
-    return this.log.pages(from, to);
-  }
   /** Whole-table reads for verification and export; prepared on first use, since most commands never audit. */
   get audit(): AuditReads {
     this.auditReads ??= new AuditReads(this.db);
