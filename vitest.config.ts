@@ -1,11 +1,20 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Two suites: `unit` imports the TypeScript source (no build needed: the
+ * global setup generates the schema's validator); `e2e` runs the built
+ * `sop` binary as a child process, as a person would (`npm run test:e2e`
+ * builds first).
+ */
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
-    testTimeout: 30_000,
-    // CLI tests spawn processes; two cores, so keep the pool small.
+    globalSetup: ['tests/setup/generate-validator.ts'],
+    // Processes are spawned by many tests; two cores, so keep the pool small.
     pool: 'forks',
     maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: ['tests/e2e/**'] } },
+      { extends: true, test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'] } },
+    ],
   },
 });

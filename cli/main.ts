@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `sop` binary: everything else lives in program.ts so tests can run the CLI in-process.
 import { run } from './program.js';
-import { leaveDatabaseToProcessExit } from './session.js';
+import { leaveDatabaseToProcessExit } from './engine.js';
 
 // The command runs bundled (dist/sop.js); a stack trace asked for with SOP_DEBUG should name the real files.
 if (process.env.SOP_DEBUG) process.setSourceMapsEnabled(true);

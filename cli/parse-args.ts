@@ -1,7 +1,6 @@
 /** Option parsers shared by several commands: a bad value is a usage error (exit 2) that says what is expected. */
 import { InvalidArgumentError } from 'commander';
-import { parseCheckpoint } from '../engine/store/chain.js';
-import type { Checkpoint } from '../engine/index.js';
+import { parseCheckpoint, type Checkpoint } from '../engine/index.js';
 
 export function checkpointArgument(value: string): Checkpoint {
   const c = parseCheckpoint(value);

@@ -7,17 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { Io } from './io.js';
 import { processIo } from './io.js';
 import { reportError } from './report-error.js';
-
-export const EXIT_OK = 0;
-export const EXIT_REFUSED = 1;
-export const EXIT_USAGE = 2;
-
-/** Options every command shares. */
-export interface GlobalOptions {
-  sops: string;
-  db: string;
-  as?: string;
-}
+import { commandExitCode, EXIT_OK, EXIT_USAGE } from './options.js';
 
 export type Register = (program: Command, io: Io) => void;
 
@@ -50,6 +40,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   export: () => import('./commands/export.js').then((m) => m.registerExport),
   report: () => import('./commands/report.js').then((m) => m.registerReport),
   demo: () => import('./commands/demo.js').then((m) => m.registerDemo),
+  schema: () => import('./commands/schema.js').then((m) => m.registerSchema),
 };
 /** Names defined by a module that defines more than one command, or aliases. */
 const SAME_MODULE: Record<string, string> = { user: 'init', sops: 'catalog' };
@@ -121,22 +112,4 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     }
     return reportError(io, e);
   }
-}
-
-/** A command that completed but found problems (validate) sets its exit code here. */
-function commandExitCode(program: Command): number {
-  const code = (program as Command & { sopExitCode?: number }).sopExitCode;
-  return code ?? EXIT_OK;
-}
-
-export function setExitCode(cmd: Command, code: number): void {
-  let root = cmd;
-  while (root.parent) root = root.parent;
-  (root as Command & { sopExitCode?: number }).sopExitCode = code;
-}
-
-export function globalOptions(cmd: Command): GlobalOptions {
-  const opts = cmd.optsWithGlobals() as GlobalOptions;
-  // An exported but empty SOP_DIR means "not set", as in most Unix tools.
-  return { ...opts, sops: opts.sops || 'sops', db: opts.db || 'sop.db' };
 }

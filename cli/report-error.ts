@@ -1,8 +1,14 @@
-import { isSopError, formatProblem } from '../engine/errors.js';
+import { formatProblem, isSopError, escapeControls, cut, type ErrorCode } from '../engine/index.js';
+import { CliError } from './errors.js';
+import { hintFor } from './hints.js';
 import type { Io } from './io.js';
+import { EXIT_REFUSED, EXIT_USAGE } from './options.js';
 
 /** The longest line a failure prints, in characters. */
 const MAX_LINE = 1000;
+
+/** Engine codes that mean the command line itself was wrong: exit 2, as for a usage error. */
+const USAGE_CODES = new Set<ErrorCode>(['list.invalid-status', 'request.invalid-id', 'cancel.invalid-reason']);
 
 /**
  * Messages quote what was given (a name, a choice, a path), and that may be
@@ -10,10 +16,7 @@ const MAX_LINE = 1000;
  * would come back as a 1 MB message. Each line is shown escaped and cut.
  */
 function shown(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  const escaped = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  const chars = [...escaped];
-  return chars.length > MAX_LINE ? `${chars.slice(0, MAX_LINE).join('')}…` : escaped;
+  return cut(escapeControls(text), MAX_LINE);
 }
 
 /** Prints a failure for a person: what went wrong, where, and what to do next. Returns the exit code. */
@@ -21,6 +24,12 @@ export function reportError(io: Io, e: unknown): number {
   if (isSopError(e)) {
     io.err(`sop: ${shown(e.message)} [${e.code}]\n`);
     for (const p of e.problems) io.err(`  ${shown(formatProblem(p))}\n`);
+    const hint = hintFor(e);
+    if (hint) io.err(`  hint: ${shown(hint)}\n`);
+    return USAGE_CODES.has(e.code) ? EXIT_USAGE : EXIT_REFUSED;
+  }
+  if (e instanceof CliError) {
+    io.err(`sop: ${shown(e.message)} [${e.code}]\n`);
     if (e.hint) io.err(`  hint: ${shown(e.hint)}\n`);
     return e.exitCode;
   }
@@ -28,5 +37,5 @@ export function reportError(io: Io, e: unknown): number {
   io.err(`sop: internal error: ${shown(err?.message ?? String(e))}\n`);
   if (process.env.SOP_DEBUG) io.err(`${err?.stack ?? ''}\n`);
   else io.err('  This is a bug in sop. Run again with SOP_DEBUG=1 to see where it happened, and report it.\n');
-  return 1;
+  return EXIT_REFUSED;
 }

@@ -1,7 +1,10 @@
 /**
  * Every problem the engine reports, whether a finding about an SOP file or a
- * refused command, carries a stable code that scripts and tests match on, and
- * a location when it comes from a file.
+ * refused command, carries a stable code that programs and tests match on,
+ * and a location when it comes from a file. What a person is told to do
+ * next (a hint naming a command or a page) is the presenter's: the CLI and
+ * the web map codes to hints and exit codes or HTTP statuses, using the
+ * error's `kind` and `data`.
  */
 export type Severity = 'error' | 'warning';
 
@@ -31,29 +34,126 @@ export function formatProblem(p: Problem): string {
 }
 
 /**
- * The one error type of the engine. `code` is stable; `exitCode` tells the CLI
- * how to end (1 refused or invalid, 2 usage).
+ * What kind of failure a code is, for a presenter to map (an exit code, an
+ * HTTP status) without knowing every code:
+ * - `invalid`: what was asked is malformed or breaks a rule of the SOP (a bad title, a missing output);
+ * - `not-found`: what was named does not exist;
+ * - `forbidden`: the person may not do it;
+ * - `conflict`: the record changed or already holds it (retry after reading again);
+ * - `unavailable`: the store cannot be used now (busy, full, unwritable): nothing was written;
+ * - `damaged`: the store's content is damaged or inconsistent.
  */
-export class SopError extends Error {
-  readonly code: string;
-  readonly exitCode: 1 | 2;
-  readonly problems: Problem[];
-  readonly hint: string | undefined;
+export type ErrorKind = 'invalid' | 'not-found' | 'forbidden' | 'conflict' | 'unavailable' | 'damaged';
 
-  constructor(
-    code: string,
-    message: string,
-    options: { exitCode?: 1 | 2; problems?: Problem[]; hint?: string; cause?: unknown } = {},
-  ) {
+/** Every code the engine throws, with its kind. */
+export const ERROR_KINDS = {
+  'assign.role-actor': 'invalid',
+  'assign.unknown-actor': 'invalid',
+  'auth.not-actor': 'forbidden',
+  'auth.not-admin': 'forbidden',
+  'auth.not-allowed': 'forbidden',
+  'auth.unknown-user': 'forbidden',
+  'bundle.invalid': 'invalid',
+  'calendar.ambiguous': 'invalid',
+  'calendar.duration': 'invalid',
+  'calendar.hours': 'invalid',
+  'calendar.invalid': 'invalid',
+  'calendar.invalid-date': 'invalid',
+  'calendar.no-working-time': 'invalid',
+  'calendar.time-zone': 'invalid',
+  'cancel.invalid-reason': 'invalid',
+  'choice.not-allowed': 'invalid',
+  'choice.required': 'invalid',
+  'choice.unknown': 'invalid',
+  'event.unknown': 'invalid',
+  'file.unreadable': 'invalid',
+  'instance.finished': 'conflict',
+  'instance.unknown': 'not-found',
+  'list.invalid-status': 'invalid',
+  'machine.invalid-event': 'damaged',
+  'machine.invalid-state': 'damaged',
+  'machine.reserved-id': 'invalid',
+  'note.invalid': 'invalid',
+  'output.empty': 'invalid',
+  'output.missing': 'invalid',
+  'output.missing-blob': 'damaged',
+  'output.not-recorded': 'not-found',
+  'output.repeated': 'invalid',
+  'output.sensitive': 'forbidden',
+  'output.sensitive-argument': 'invalid',
+  'output.too-large': 'invalid',
+  'output.unknown': 'invalid',
+  'paths.too-many': 'invalid',
+  'replay.nothing': 'not-found',
+  'request.invalid-id': 'invalid',
+  'request.mismatch': 'conflict',
+  'role.case-actor': 'invalid',
+  'role.unknown': 'invalid',
+  'sop.exists': 'conflict',
+  'sop.invalid': 'invalid',
+  'sop.invalid-id': 'invalid',
+  'sop.not-found': 'not-found',
+  'sops.unreadable': 'not-found',
+  'start.invalid-title': 'invalid',
+  'step.not-current': 'conflict',
+  'store.busy': 'unavailable',
+  'store.conflict': 'conflict',
+  'store.damaged': 'damaged',
+  'store.full': 'unavailable',
+  'store.instance-exists': 'conflict',
+  'store.invalid-event': 'invalid',
+  'store.io-error': 'unavailable',
+  'store.last-admin': 'conflict',
+  'store.not-a-database': 'damaged',
+  'store.not-empty': 'conflict',
+  'store.newer-schema': 'unavailable',
+  'store.not-found': 'not-found',
+  'store.open-failed': 'unavailable',
+  'store.sqlite-too-old': 'unavailable',
+  'store.unknown-definition': 'damaged',
+  'store.unknown-instance': 'not-found',
+  'store.unknown-user': 'not-found',
+  'store.unwritable': 'unavailable',
+  'store.user-exists': 'conflict',
+  'user.invalid-name': 'invalid',
+} as const satisfies Record<string, ErrorKind>;
+
+export type ErrorCode = keyof typeof ERROR_KINDS;
+
+/** Facts about a failure, by name: the instance, the step, the user, the role ... what a presenter needs for its hint. */
+export type ErrorData = Readonly<Record<string, string | number | boolean | null | readonly string[]>>;
+
+/**
+ * The one error type of the engine: a stable `code` (typed), its `kind`, a
+ * message for a person, `data` for programs and hints, and the `problems`
+ * of a file when it is about one.
+ */
+export class SopError<C extends ErrorCode = ErrorCode> extends Error {
+  readonly code: C;
+  readonly kind: ErrorKind;
+  readonly data: ErrorData;
+  readonly problems: Problem[];
+
+  constructor(code: C, message: string, options: { data?: ErrorData; problems?: Problem[]; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'SopError';
     this.code = code;
-    this.exitCode = options.exitCode ?? 1;
+    this.kind = ERROR_KINDS[code];
+    this.data = options.data ?? {};
     this.problems = options.problems ?? [];
-    this.hint = options.hint;
+  }
+
+  /** The error as JSON for a program: `{code, kind, message, data, problems}`. */
+  toJSON(): { code: C; kind: ErrorKind; message: string; data: ErrorData; problems: Problem[] } {
+    return { code: this.code, kind: this.kind, message: this.message, data: this.data, problems: this.problems };
   }
 }
 
 export function isSopError(e: unknown): e is SopError {
   return e instanceof SopError;
+}
+
+/** Whether `e` is a SopError with one of these codes (narrowed). */
+export function hasCode<C extends ErrorCode>(e: unknown, ...codes: C[]): e is SopError<C> {
+  return e instanceof SopError && (codes as string[]).includes(e.code);
 }

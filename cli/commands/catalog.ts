@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
-import { globalOptions, setExitCode, EXIT_REFUSED } from '../program.js';
-import { addDurations, formatTotal } from '../../engine/definition/duration.js';
-import { assertSopDir, checkSopFile, expandSopPaths } from '../../engine/definition/load.js';
+import { withEngine } from '../engine.js';
+import { setExitCode, EXIT_REFUSED } from '../options.js';
 import { labelled } from '../render/wrap.js';
 
 export function registerCatalog(program: Command, io: Io): void {
@@ -23,33 +22,11 @@ JSON shape: {"sops": [{"id","file","number","name","revision","steps",
   "actors": [{"id","name","kind"}], "totalTime": {"days","minutes","text"}}],
   "invalid": [{"file","errors"}]}`,
     )
-    .action((opts: { json?: boolean }, cmd: Command) => {
-      const dir = globalOptions(cmd).sops;
-      assertSopDir(dir);
-      const checked = expandSopPaths([dir]).files.map((f) => checkSopFile(f));
-      const sops = checked.flatMap((c) => {
-        const d = c.definition;
-        if (!d) return [];
-        const total = addDurations(d.steps.map((s) => s.time));
-        return [
-          {
-            id: d.id,
-            file: c.file,
-            number: d.identity.number,
-            name: d.identity.name,
-            revision: d.revision,
-            steps: d.steps.length,
-            actors: d.actors.map((a) => ({ id: a.id, name: a.name, kind: a.kind })),
-            totalTime: { ...total, text: formatTotal(total) },
-          },
-        ];
-      });
-      const invalid = checked
-        .filter((c) => !c.definition)
-        .map((c) => ({ file: c.file, errors: c.problems.filter((p) => p.severity === 'error').length }));
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const { sops, invalid, source } = await withEngine(cmd, async (engine) => ({ ...(await engine.definitions.catalog()), source: engine.sops }), { anonymous: true });
       if (opts.json) printJson(io, { sops, invalid });
       else {
-        if (sops.length === 0) io.out(`no valid SOPs in ${dir}\n`);
+        if (sops.length === 0) io.out(`no valid SOPs in ${source}\n`);
         for (const s of sops) {
           io.out(`${s.id}  ${s.number}\n`);
           io.out(labelled('  ', s.name, io.width).join('\n') + '\n');

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
-import { withSession } from '../session.js';
-import { formatCheckpoint } from '../../engine/store/chain.js';
+import { withEngine } from '../engine.js';
+import { formatCheckpoint } from '../../engine/index.js';
 
 export function registerCheckpoint(program: Command, io: Io): void {
   program
@@ -17,12 +17,9 @@ another machine). Later, \`sop verify --checkpoint <line>\` proves that the
 log still extends it: nothing up to it was changed, and its tail was not cut
 off.`,
     )
-    .action((opts: { json?: boolean }, cmd: Command) => {
-      const { head, at } = withSession(cmd, (s) => {
-        const head = s.store.head();
-        return { head, at: head.seq > 0 ? s.store.logEntry(head.seq)?.at ?? null : null };
-      });
-      if (opts.json) printJson(io, { seq: head.seq, hash: head.hash, at, checkpoint: formatCheckpoint(head) });
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const head = await withEngine(cmd, (engine) => engine.audit.checkpoint());
+      if (opts.json) printJson(io, { seq: head.seq, hash: head.hash, at: head.at ?? null, checkpoint: formatCheckpoint(head) });
       else io.out(`${formatCheckpoint(head)}\n`);
     });
 }

@@ -5,19 +5,17 @@
  * (outputs, the approval decision, and the temporary password as a
  * sensitive output), then prints the status and the history.
  */
+import { createRequire } from 'node:module';
+import type * as Crypto from 'node:crypto';
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { displayPath, type AdvanceRequest, type Engine } from '../../engine/index.js';
+import { scaffoldSops } from '../examples.js';
+import { globalOptions } from '../options.js';
 import type { Io } from '../io.js';
-import { globalOptions } from '../program.js';
-import { Session } from '../../engine/runtime/session.js';
-import { SopError } from '../../engine/errors.js';
-import { osLogin } from '../../engine/runtime/identity.js';
-import { initDatabase, addUser } from '../../engine/runtime/people.js';
-import { startInstance } from '../../engine/runtime/start.js';
-import { advanceInstance } from '../../engine/runtime/advance.js';
-import { instanceStatus } from '../../engine/runtime/status.js';
-import { randomBytes } from '../../engine/store/sha256.js';
-import { instanceHistory } from '../../engine/runtime/history.js';
-import type { AdvanceOptions } from '../../engine/index.js';
+import { withEngine } from '../engine.js';
+import { CliError } from '../errors.js';
+import { osLogin } from '../identity.js';
 import { renderHistory, renderStatus } from '../render/instance.js';
 
 const SOP = 'pengelolaan-akses-pengguna';
@@ -29,7 +27,7 @@ const PEOPLE: [string, string[]][] = [
 ];
 
 /** Who completes each step, and with what. */
-const STEPS: [string, string, AdvanceOptions][] = [
+const STEPS: [string, string, AdvanceRequest][] = [
   ['usulan-pengguna-baru', 'demo-pengguna', { note: 'Usulan akun SIMPEG untuk staf baru Bidang Aptika' }],
   ['penerimaan-usulan', 'demo-kabid-aptika', {}],
   ['verifikasi-persetujuan', 'demo-kabid-aptika', { choice: 'Disetujui', note: 'Sesuai kebutuhan tugas (least privilege)' }],
@@ -58,52 +56,58 @@ On a new database it creates the administrator "${ADMIN}"; on an existing one
 it needs that administrator (a previous demo) and refuses otherwise, so it
 never touches an office's real database: use --db demo.db there.`,
     )
-    .action((_opts: unknown, cmd: Command) => {
-      const { db, sops } = globalOptions(cmd);
-      const osUser = osLogin();
-      const as = (user: string) => new Session({ db, sops, identity: { user, osUser } }, { create: user === ADMIN });
-      const run = <T>(user: string, fn: (s: Session) => T): T => {
-        const s = as(user);
-        try {
-          return fn(s);
-        } finally {
-          s.close();
-        }
-      };
-
-      run(ADMIN, (s) => {
-        if (s.store.isEmpty()) {
-          initDatabase(s, ADMIN);
-          io.out(`created ${db} with administrator ${ADMIN}\n`);
-        } else if (!s.store.getUser(ADMIN)?.isAdmin) {
-          throw new SopError('demo.foreign-database', `${db} already holds an office's data; the demo will not write into it`, { hint: 'run it on its own database: sop demo --db demo.db' });
-        }
-        for (const [name, roles] of PEOPLE) {
-          if (!s.store.getUser(name)) {
-            addUser(s, name, roles, false);
-            io.out(`registered ${name}${roles.length ? ` (${roles.join(', ')})` : ''}\n`);
+    .action(async (_opts: unknown, cmd: Command) => {
+      const folder = globalOptions(cmd).sops;
+      await withEngine(
+        cmd,
+        async (engine) => {
+          // An installed sop run in a new folder has no SOPs yet: the demo brings its own, as init --examples would.
+          if (!existsSync(folder)) {
+            await scaffoldSops(folder, engine);
+            io.out(`created ${displayPath(folder)} with the example SOPs that come with sop\n`);
           }
-        }
-      });
-
-      const inst = run('demo-pengguna', (s) => startInstance(s, SOP, { title: 'Akun SIMPEG untuk staf baru (demo)' }));
-      io.out(`started ${inst.id}: ${SOP}, Pengguna bound to demo-pengguna\n\n`);
-
-      for (const [step, user, options] of STEPS) {
-        const outputs = [...(options.outputs ?? [])];
-        // The temporary password is generated here and handed over as a sensitive output: it is never stored.
-        if (step === 'kirim-akun') {
-          outputs.push({ id: 'username', value: 'demo.pengguna' }, { id: 'password-sementara', value: randomBytes(9).toString('base64url'), protected: true });
-        }
-        const done = run(user, (s) => advanceInstance(s, inst.id, { ...options, outputs, step }));
-        io.out(`${user.padEnd(20)} completed ${step}${done.choice ? ` (${done.choice})` : ''}\n`);
-      }
-
-      run(ADMIN, (s) => {
-        io.out('\n== sop status ' + inst.id + '\n');
-        io.out(renderStatus(instanceStatus(s, inst.id), s.calendar, io.width).join('\n') + '\n');
-        io.out('\n== sop history ' + inst.id + '\n');
-        io.out(renderHistory(instanceHistory(s, inst.id), s.calendar, io.width).join('\n') + '\n');
-      });
+          await runDemo(engine, io);
+        },
+        { create: true, anonymous: true },
+      );
     });
+}
+
+async function runDemo(office: Engine, io: Io): Promise<void> {
+  const osUser = osLogin();
+  const as = (user: string) => office.as({ user, osUser });
+  const admin = as(ADMIN);
+  if ((await admin.audit.checkpoint()).seq === 0) {
+    await admin.people.init(ADMIN);
+    io.out(`created ${office.db} with administrator ${ADMIN}\n`);
+  } else if (!(await admin.people.list()).some((u) => u.name === ADMIN && u.isAdmin)) {
+    throw new CliError('demo.foreign-database', `${office.db} already holds an office's data; the demo will not write into it`, { hint: 'run it on its own database: sop demo --db demo.db' });
+  }
+  const registered = new Set((await admin.people.list()).map((u) => u.name));
+  for (const [name, roles] of PEOPLE) {
+    if (registered.has(name)) continue;
+    await admin.people.add(name, { roles });
+    io.out(`registered ${name}${roles.length ? ` (${roles.join(', ')})` : ''}\n`);
+  }
+
+  const inst = await as('demo-pengguna').instances.start(SOP, { title: 'Akun SIMPEG untuk staf baru (demo)' });
+  io.out(`started ${inst.id}: ${SOP}, Pengguna bound to demo-pengguna\n\n`);
+
+  // Loaded here, not with every command (see engine/store/sha256.ts); required, since the bundle runs as a script.
+  const { randomBytes } = createRequire(import.meta.url)('node:crypto') as typeof Crypto;
+  for (const [step, user, options] of STEPS) {
+    const outputs = [...(options.outputs ?? [])];
+    // The temporary password is generated here and handed over as a sensitive output: it is never stored.
+    if (step === 'kirim-akun') {
+      outputs.push({ id: 'username', value: 'demo.pengguna' }, { id: 'password-sementara', value: randomBytes(9).toString('base64url'), protected: true });
+    }
+    const done = await as(user).instances.advance(inst.id, { ...options, outputs, step });
+    io.out(`${user.padEnd(20)} completed ${step}${done.choice ? ` (${done.choice})` : ''}\n`);
+  }
+
+  const calendar = await admin.definitions.calendar();
+  io.out('\n== sop status ' + inst.id + '\n');
+  io.out(renderStatus(await admin.instances.status(inst.id), calendar, io.width).join('\n') + '\n');
+  io.out('\n== sop history ' + inst.id + '\n');
+  io.out(renderHistory(await admin.instances.history(inst.id), calendar, io.width).join('\n') + '\n');
 }

@@ -3,11 +3,9 @@ import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
-import { withSession } from '../session.js';
-import { writeBundle } from '../../engine/audit/bundle.js';
-import { formatCheckpoint } from '../../engine/store/chain.js';
-import { SopError } from '../../engine/errors.js';
-import type { BundleSummary } from '../../engine/index.js';
+import { withEngine } from '../engine.js';
+import { CliError, usageError } from '../errors.js';
+import { formatCheckpoint, type BundleSummary } from '../../engine/index.js';
 
 export function registerExport(program: Command, io: Io): void {
   program
@@ -26,15 +24,15 @@ chain from the instance's first one to the head (other instances' entries
 only by the digest of their content), and the head checkpoint. On another
 machine, \`sop verify --bundle <file>\` checks it with no database.`,
     )
-    .action((instance: string | undefined, opts: { all?: boolean; out?: string; json?: boolean }, cmd: Command) => {
+    .action(async (instance: string | undefined, opts: { all?: boolean; out?: string; json?: boolean }, cmd: Command) => {
       if ((instance === undefined) === !opts.all) {
-        throw new SopError('usage', instance === undefined ? 'give an instance to export, or --all' : 'give an instance or --all, not both', { exitCode: 2, hint: 'see sop export --help' });
+        throw usageError(instance === undefined ? 'give an instance to export, or --all' : 'give an instance or --all, not both', 'see sop export --help');
       }
       const scope = instance === undefined ? ({ all: true } as const) : { instance };
-      const summary = withSession(cmd, (s) => {
-        const by = { user: s.identity.user, osUser: s.identity.osUser };
-        if (opts.out === undefined) return writeBundle(s.store, scope, by, s.clock(), (text) => io.out(text));
-        return writeFileAtomically(opts.out, (write) => writeBundle(s.store, scope, by, s.clock(), write));
+      const out = opts.out;
+      const summary = await withEngine(cmd, (engine) => {
+        if (out === undefined) return engine.audit.export(scope, (text) => io.out(text));
+        return writeFileAtomically(out, (write) => engine.audit.export(scope, write));
       });
       if (opts.out === undefined) {
         // The bundle is on stdout: the summary must not mix into it.
@@ -52,17 +50,17 @@ function describe(s: BundleSummary): string {
 }
 
 /** Writes to a temporary file beside `file` and renames it into place: a failed export leaves no half bundle. */
-function writeFileAtomically<T>(file: string, fill: (write: (text: string) => void) => T): T {
-  if (existsSync(file)) throw new SopError('export.exists', `${file} already exists`, { hint: 'choose a new file name; a bundle is never overwritten' });
+async function writeFileAtomically<T>(file: string, fill: (write: (text: string) => void) => Promise<T>): Promise<T> {
+  if (existsSync(file)) throw new CliError('export.exists', `${file} already exists`, { hint: 'choose a new file name; a bundle is never overwritten' });
   const temp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   let fd: number;
   try {
     fd = openSync(temp, 'wx');
   } catch (e) {
-    throw new SopError('export.unwritable', `cannot write ${file}: ${(e as NodeJS.ErrnoException).code}`, { hint: 'check that the directory exists and is writable' });
+    throw new CliError('export.unwritable', `cannot write ${file}: ${(e as NodeJS.ErrnoException).code}`, { hint: 'check that the directory exists and is writable' });
   }
   try {
-    const result = fill((text) => {
+    const result = await fill((text) => {
       writeSync(fd, text);
     });
     closeSync(fd);
@@ -76,7 +74,7 @@ function writeFileAtomically<T>(file: string, fill: (write: (text: string) => vo
     }
     rmSync(temp, { force: true });
     const code = (e as NodeJS.ErrnoException).code;
-    if (typeof code === 'string' && code.startsWith('E')) throw new SopError('export.unwritable', `cannot write ${file}: ${code}`, { hint: 'check the free space and permissions of its directory' });
+    if (typeof code === 'string' && code.startsWith('E')) throw new CliError('export.unwritable', `cannot write ${file}: ${code}`, { hint: 'check the free space and permissions of its directory' });
     throw e;
   }
 }

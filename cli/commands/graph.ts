@@ -1,10 +1,7 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
-import { globalOptions } from '../program.js';
-import { dotFlowchart } from '../../engine/tooling/graph-dot.js';
-import { loadSop } from '../../engine/definition/load.js';
-import { mermaidFlowchart } from '../../engine/tooling/graph-mermaid.js';
+import { withEngine } from '../engine.js';
 import { writeOrPrint } from '../write-file.js';
 
 export function registerGraph(program: Command, io: Io): void {
@@ -26,8 +23,8 @@ Examples:
   sop graph pengecualian-smki > smki.mmd                 # paste into a \`\`\`mermaid block
   sop graph pengecualian-smki --format dot | dot -Tsvg > smki.svg`,
     )
-    .action((id: string, opts: { format: 'mermaid' | 'dot'; out?: string }, cmd: Command) => {
-      const def = loadSop(globalOptions(cmd).sops, id);
-      writeOrPrint(io, opts.format === 'dot' ? dotFlowchart(def) : mermaidFlowchart(def), opts.out);
+    .action(async (id: string, opts: { format: 'mermaid' | 'dot'; out?: string }, cmd: Command) => {
+      const text = await withEngine(cmd, (engine) => engine.definitions.graph(id, opts.format), { anonymous: true });
+      writeOrPrint(io, text, opts.out);
     });
 }

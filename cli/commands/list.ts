@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
-import { withSession } from '../session.js';
-import { listInstances } from '../../engine/runtime/inbox.js';
+import { withEngine } from '../engine.js';
 import { renderList } from '../render/instance.js';
 
 export function registerList(program: Command, io: Io): void {
@@ -12,11 +11,11 @@ export function registerList(program: Command, io: Io): void {
     .option('--sop <id>', 'only instances of this SOP')
     .option('--status <status>', 'only active, completed or cancelled instances')
     .option('--json', 'print the list as JSON: [{id, sop, title, status, outcome, current, startedBy, startedAt, updatedAt}]')
-    .action((opts: { sop?: string; status?: string; json?: boolean }, cmd: Command) => {
-      withSession(cmd, (s) => {
-        const list = listInstances(s, { ...(opts.sop ? { sop: opts.sop } : {}), ...(opts.status ? { status: opts.status } : {}) });
+    .action(async (opts: { sop?: string; status?: string; json?: boolean }, cmd: Command) => {
+      await withEngine(cmd, async (engine) => {
+        const list = await engine.instances.list({ ...(opts.sop ? { sop: opts.sop } : {}), ...(opts.status ? { status: opts.status } : {}) });
         if (opts.json) printJson(io, list);
-        else io.out(renderList(list, s.calendar).join('\n') + '\n');
+        else io.out(renderList(list, await engine.definitions.calendar()).join('\n') + '\n');
       });
     });
 }

@@ -1,10 +1,9 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
-import { globalOptions } from '../program.js';
-import { assertNewSopId, sopSkeleton } from '../../engine/tooling/skeleton.js';
-import { assertSopDir, checkSopSource, displayPath, sopFileIn } from '../../engine/definition/load.js';
-import { SopError } from '../../engine/errors.js';
+import { displayPath } from '../../engine/index.js';
+import { withEngine } from '../engine.js';
+import { globalOptions } from '../options.js';
 import { writeText } from '../write-file.js';
 
 export function registerNew(program: Command, io: Io): void {
@@ -23,24 +22,12 @@ with "sop validate". An existing file is never overwritten (exit 1).
 Example:
   sop new permohonan-surat-keterangan --name "Permohonan Surat Keterangan"`,
     )
-    .action((id: string, opts: { name?: string }, cmd: Command) => {
-      assertNewSopId(id);
-      const dir = globalOptions(cmd).sops;
-      assertSopDir(dir);
-      const existing = sopFileIn(dir, id);
-      if (existing) {
-        throw new SopError('file.exists', `${displayPath(existing)} already exists; sop new does not overwrite it`, {
-          hint: `edit it, or choose another id`,
-        });
-      }
-      const file = join(dir, `${id}.yaml`);
-      const text = sopSkeleton(id, { today: localDate(new Date()), ...(opts.name !== undefined ? { name: opts.name } : {}) });
-      // A --name the format cannot hold (too long, empty) must not leave an invalid file behind.
-      const checked = checkSopSource(displayPath(file), text, (other) => sopFileIn(dir, other) !== undefined);
-      const errors = checked.problems.filter((p) => p.severity === 'error');
-      if (errors.length > 0) {
-        throw new SopError('sop.invalid', 'the skeleton would not be a valid SOP with these options; nothing was written', { problems: errors });
-      }
+    .action(async (id: string, opts: { name?: string }, cmd: Command) => {
+      // The engine refuses an id in use, and a --name the format cannot hold (too long, empty): no invalid file is left behind.
+      const text = await withEngine(cmd, (engine) => engine.definitions.skeleton(id, { today: localDate(new Date()), ...(opts.name !== undefined ? { name: opts.name } : {}) }), {
+        anonymous: true,
+      });
+      const file = join(globalOptions(cmd).sops, `${id}.yaml`);
       writeText(file, text, 'wx');
       io.out(`wrote ${displayPath(file)}\n`);
       io.out(`next: edit it, then run: sop validate ${displayPath(file)}\n`);

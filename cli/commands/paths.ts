@@ -1,10 +1,7 @@
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
-import { globalOptions } from '../program.js';
-import { loadCalendar } from '../../engine/calendar/load-calendar.js';
-import { loadSop } from '../../engine/definition/load.js';
-import { sopPaths, workingDayMinutes } from '../../engine/tooling/paths.js';
+import { withEngine } from '../engine.js';
 import { renderPaths } from '../render/paths.js';
 
 export function registerPaths(program: Command, io: Io): void {
@@ -27,10 +24,8 @@ JSON shape: {"sop", "name", "minutesPerDay", "paths": [{"number", "end": {"id","
   "actors": [{"id","name"}], "total": {"days","minutes","text"}, "workingMinutes",
   "untimedSteps", "loops": [{"from","to","label"}], "shortest", "longest"}]}`,
     )
-    .action((id: string, opts: { json?: boolean }, cmd: Command) => {
-      const dir = globalOptions(cmd).sops;
-      const def = loadSop(dir, id);
-      const result = sopPaths(def, { minutesPerDay: workingDayMinutes(loadCalendar(dir)) });
+    .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
+      const result = await withEngine(cmd, (engine) => engine.definitions.paths(id), { anonymous: true });
       if (opts.json) printJson(io, result);
       else io.out(renderPaths(result, io.width).join('\n') + '\n');
     });

@@ -1,10 +1,7 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
-import { globalOptions } from '../program.js';
-import { loadSop } from '../../engine/definition/load.js';
-import { renderHtml } from '../../engine/tooling/render-html.js';
-import { renderMarkdown } from '../../engine/tooling/render-md.js';
+import { withEngine } from '../engine.js';
 import { writeOrPrint } from '../write-file.js';
 
 export function registerRender(program: Command, io: Io): void {
@@ -28,8 +25,8 @@ Mermaid block.
 Example:
   sop render pengecualian-smki --out pengecualian-smki.html`,
     )
-    .action((id: string, opts: { format: 'html' | 'md'; out?: string }, cmd: Command) => {
-      const def = loadSop(globalOptions(cmd).sops, id);
-      writeOrPrint(io, opts.format === 'md' ? renderMarkdown(def) : renderHtml(def), opts.out);
+    .action(async (id: string, opts: { format: 'html' | 'md'; out?: string }, cmd: Command) => {
+      const text = await withEngine(cmd, (engine) => engine.definitions.render(id, opts.format), { anonymous: true });
+      writeOrPrint(io, text, opts.out);
     });
 }

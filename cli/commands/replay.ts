@@ -1,12 +1,10 @@
-import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
-import { withSession } from '../session.js';
-import { setExitCode, EXIT_REFUSED } from '../program.js';
-import { replayRecorded } from '../../engine/audit/replay-view.js';
-import { parseLocalTime, formatLocal } from '../../engine/calendar/working-time.js';
-import type { OfficeCalendar, ReplayView, ReplayStep } from '../../engine/index.js';
+import { withEngine } from '../engine.js';
+import { usageError } from '../errors.js';
+import { setExitCode, EXIT_REFUSED } from '../options.js';
+import { parseLocalTime, formatLocal, type OfficeCalendar, type ReplayView, type ReplayStep } from '../../engine/index.js';
 
 export function registerReplay(program: Command, io: Io): void {
   program
@@ -27,10 +25,11 @@ user, step, choice, version, state: {status, current, outcome, end, visits,
 assignments}}], final, recorded, matches (null when --until stops early),
 breaks: [{code, seq?, instance?, message}]}`,
     )
-    .action((id: string, opts: { until?: string; json?: boolean }, cmd: Command) => {
-      const view = withSession(cmd, (s) => {
-        const until = opts.until === undefined ? undefined : parseUntil(opts.until, s.calendar);
-        return { view: replayRecorded(s, id, until === undefined ? {} : { until }), cal: s.calendar };
+    .action(async (id: string, opts: { until?: string; json?: boolean }, cmd: Command) => {
+      const view = await withEngine(cmd, async (engine) => {
+        const cal = await engine.definitions.calendar();
+        const until = opts.until === undefined ? undefined : parseUntil(opts.until, cal);
+        return { view: await engine.audit.replay(id, until === undefined ? {} : { until }), cal };
       });
       if (opts.json) printJson(io, view.view);
       else io.out(renderReplay(view.view, view.cal).join('\n') + '\n');
@@ -41,7 +40,7 @@ breaks: [{code, seq?, instance?, message}]}`,
 function parseUntil(text: string, cal: OfficeCalendar): number | Date {
   if (/^\d{1,15}$/.test(text.trim())) return Number(text);
   const t = parseLocalTime(text, cal);
-  if (!t) throw new InvalidArgumentError(`a log entry number or a time such as "2026-11-20 10:00", not "${text.slice(0, 80)}"`);
+  if (!t) throw usageError(`--until takes a log entry number or a time such as "2026-11-20 10:00", not "${text.slice(0, 80)}"`, 'see sop replay --help');
   return t;
 }
 

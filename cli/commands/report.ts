@@ -2,11 +2,9 @@ import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
-import { withSession } from '../session.js';
-import { complianceReport, DEFAULT_TARGET } from '../../engine/audit/report.js';
-import { parseLocalTime } from '../../engine/calendar/working-time.js';
-import { SopError } from '../../engine/errors.js';
-import type { OfficeCalendar } from '../../engine/index.js';
+import { withEngine } from '../engine.js';
+import { usageError } from '../errors.js';
+import { DEFAULT_TARGET, parseLocalTime, type OfficeCalendar } from '../../engine/index.js';
 import { renderReportCsv, renderReportMarkdown, renderReportTable } from '../render/report.js';
 
 interface ReportOpts {
@@ -50,13 +48,14 @@ open: [{instance, sop, title, startedAt, ageDays, workingMinutes, current}],
 openByAge: [{label, count}]}. CSV: one row per sop, step, actor, overdue step
 and open instance, told apart by the "level" column.`,
     )
-    .action((opts: ReportOpts, cmd: Command) => {
+    .action(async (opts: ReportOpts, cmd: Command) => {
       const format = opts.json ? 'json' : opts.format;
-      const report = withSession(cmd, (s) => {
-        const from = opts.from === undefined ? undefined : localDate(opts.from, s.calendar, 0, '--from');
-        const to = opts.to === undefined ? undefined : localDate(opts.to, s.calendar, 1, '--to');
-        if (from && to && to <= from) throw new SopError('usage', `--to ${opts.to} is before --from ${opts.from}`, { exitCode: 2 });
-        return complianceReport(s, {
+      const report = await withEngine(cmd, async (engine) => {
+        const cal = await engine.definitions.calendar();
+        const from = opts.from === undefined ? undefined : localDate(opts.from, cal, 0, '--from');
+        const to = opts.to === undefined ? undefined : localDate(opts.to, cal, 1, '--to');
+        if (from && to && to <= from) throw usageError(`--to ${opts.to} is before --from ${opts.from}`);
+        return engine.audit.report({
           ...(opts.sop ? { sop: opts.sop } : {}),
           ...(from ? { from, fromText: opts.from! } : {}),
           ...(to ? { to, toText: opts.to! } : {}),
@@ -75,7 +74,7 @@ function localDate(text: string, cal: OfficeCalendar, plusDays: number, option: 
   const day = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + plusDays)) : undefined;
   const t = day && parseLocalTime(day.toISOString().slice(0, 10), cal);
   if (!m || !t || new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))).toISOString().slice(0, 10) !== text.trim()) {
-    throw new SopError('usage', `${option} takes a date as YYYY-MM-DD, not "${text.slice(0, 40)}"`, { exitCode: 2 });
+    throw usageError(`${option} takes a date as YYYY-MM-DD, not "${text.slice(0, 40)}"`);
   }
   return t;
 }

@@ -2,8 +2,7 @@ import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
-import { globalOptions } from '../program.js';
-import { loadSop } from '../../engine/definition/load.js';
+import { withEngine } from '../engine.js';
 import { renderDocument } from '../render/document.js';
 
 export function registerShow(program: Command, io: Io): void {
@@ -21,8 +20,8 @@ Pelaksana, Kelengkapan, Waktu, Output, Keterangan and, for a decision, its
 exits. --json prints the normalized definition (defaults filled in, time
 standards parsed into {amount, unit} with unit "minute" or "day").`,
     )
-    .action((id: string, opts: { json?: boolean; width: number }, cmd: Command) => {
-      const def = loadSop(globalOptions(cmd).sops, id);
+    .action(async (id: string, opts: { json?: boolean; width: number }, cmd: Command) => {
+      const def = await withEngine(cmd, (engine) => engine.definitions.get(id), { anonymous: true });
       if (opts.json) printJson(io, def);
       else io.out(renderDocument(def, opts.width).join('\n') + '\n');
     });

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
-import { withSession } from '../session.js';
-import { instanceStatus } from '../../engine/runtime/status.js';
+import { withEngine } from '../engine.js';
 import { renderStatus } from '../render/instance.js';
 
 export function registerStatus(program: Command, io: Io): void {
@@ -10,12 +9,12 @@ export function registerStatus(program: Command, io: Io): void {
     .command('status')
     .description('show an instance: its state, current step, who acts, and when it falls due')
     .argument('<instance>', 'instance id')
-    .option('--json', 'print the status as JSON (shape in README)')
-    .action((id: string, opts: { json?: boolean }, cmd: Command) => {
-      withSession(cmd, (s) => {
-        const view = instanceStatus(s, id);
+    .option('--json', 'print the status as JSON (shape in docs/reference.md)')
+    .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
+      await withEngine(cmd, async (engine) => {
+        const view = await engine.instances.status(id);
         if (opts.json) printJson(io, view);
-        else io.out(renderStatus(view, s.calendar, io.width).join('\n') + '\n');
+        else io.out(renderStatus(view, await engine.definitions.calendar(), io.width).join('\n') + '\n');
       });
     });
 }

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
-import { withSession } from '../session.js';
-import { tasks } from '../../engine/runtime/inbox.js';
+import { withEngine } from '../engine.js';
 import { renderTasks } from '../render/instance.js';
 
 export function registerTasks(program: Command, io: Io): void {
@@ -12,11 +11,11 @@ export function registerTasks(program: Command, io: Io): void {
     .option('--all', "everyone's active steps, not only yours")
     .option('--overdue', 'only steps past their due time')
     .option('--json', 'print the tasks as JSON: [{instance, sop, title, step, number, name, actor, assignee, dueAt, overdue, choices, outputs, ...}]')
-    .action((opts: { all?: boolean; overdue?: boolean; json?: boolean }, cmd: Command) => {
-      withSession(cmd, (s) => {
-        const list = tasks(s, { all: opts.all === true, overdue: opts.overdue === true });
+    .action(async (opts: { all?: boolean; overdue?: boolean; json?: boolean }, cmd: Command) => {
+      await withEngine(cmd, async (engine) => {
+        const list = await engine.instances.tasks({ all: opts.all === true, overdue: opts.overdue === true });
         if (opts.json) printJson(io, list);
-        else io.out(renderTasks(list, s.calendar).join('\n') + '\n');
+        else io.out(renderTasks(list, await engine.definitions.calendar()).join('\n') + '\n');
       });
     });
 }

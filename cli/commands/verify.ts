@@ -2,13 +2,10 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
-import { withSession } from '../session.js';
-import { setExitCode, EXIT_REFUSED } from '../program.js';
-import { verifyStore } from '../../engine/audit/verify.js';
-import { verifyBundle } from '../../engine/audit/bundle.js';
-import { formatCheckpoint } from '../../engine/store/chain.js';
-import { SopError } from '../../engine/errors.js';
-import type { Checkpoint, VerifyReport } from '../../engine/index.js';
+import { withEngine } from '../engine.js';
+import { CliError, usageError } from '../errors.js';
+import { setExitCode, EXIT_REFUSED } from '../options.js';
+import { formatCheckpoint, type Checkpoint, type VerifyReport } from '../../engine/index.js';
 import { checkpointArgument } from '../parse-args.js';
 
 interface VerifyOpts {
@@ -45,16 +42,16 @@ JSON: {ok, instance, head: {seq, hash}, entries, instances, events,
 definitions, blobs, users, checkpoint: {seq, hash, ok} | null,
 breaks: [{code, seq?, instance?, message}], moreBreaks, ms: {chain, replay, total}}`,
     )
-    .action((instance: string | undefined, opts: VerifyOpts, cmd: Command) => {
+    .action(async (instance: string | undefined, opts: VerifyOpts, cmd: Command) => {
       if (instance !== undefined && opts.all) throw usage('give an instance or --all, not both');
+      const checkpoint = opts.checkpoint ? { checkpoint: opts.checkpoint } : {};
       let report: VerifyReport;
       if (opts.bundle !== undefined) {
         if (instance !== undefined || opts.all) throw usage('--bundle checks the bundle as a whole; give no instance and no --all');
-        report = verifyBundle(readBundle(opts.bundle), opts.checkpoint ? { checkpoint: opts.checkpoint } : {});
+        const bytes = readBundle(opts.bundle);
+        report = await withEngine(cmd, (engine) => engine.audit.verifyBundle(bytes, checkpoint), { anonymous: true });
       } else {
-        report = withSession(cmd, (s) =>
-          verifyStore(s.store, { ...(instance !== undefined ? { instance } : {}), ...(opts.checkpoint ? { checkpoint: opts.checkpoint } : {}) }),
-        );
+        report = await withEngine(cmd, (engine) => engine.audit.verify({ ...(instance !== undefined ? { instance } : {}), ...checkpoint }));
       }
       if (opts.json) printJson(io, report);
       else io.out(renderVerify(report, opts.bundle).join('\n') + '\n');
@@ -62,8 +59,8 @@ breaks: [{code, seq?, instance?, message}], moreBreaks, ms: {chain, replay, tota
     });
 }
 
-function usage(message: string): SopError {
-  return new SopError('usage', message, { exitCode: 2, hint: 'see sop verify --help' });
+function usage(message: string): CliError {
+  return usageError(message, 'see sop verify --help');
 }
 
 function readBundle(file: string): Buffer {
@@ -71,7 +68,7 @@ function readBundle(file: string): Buffer {
     return readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new SopError('bundle.unreadable', `cannot read the bundle ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code}`, {
+    throw new CliError('bundle.unreadable', `cannot read the bundle ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code}`, {
       hint: 'give the file written by sop export',
     });
   }

@@ -1,6 +1,6 @@
 /** Text views of instances for a person at a terminal; --json gives the same data unformatted. */
-import type { StatusView, TaskView, ListedInstance, HistoryEntry, OfficeCalendar } from '../../engine/index.js';
-import { formatLocal } from '../../engine/calendar/working-time.js';
+import { formatLocal, type StatusView, type TaskView, type ListedInstance, type HistoryEntry, type OfficeCalendar } from '../../engine/index.js';
+
 import { labelled, table } from './wrap.js';
 
 const local = (iso: string, cal: OfficeCalendar) => formatLocal(new Date(iso), cal);

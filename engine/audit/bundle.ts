@@ -21,6 +21,7 @@ import { GENESIS } from '../store/chain.js';
 import { sha256Hex, sha256Stream } from '../store/sha256.js';
 import type { SopDefinition } from '../definition/types.js';
 import { SopError } from '../errors.js';
+import { printable } from '../text.js';
 import type { Break } from './breaks.js';
 import { ChainCheck, checkCheckpoint, type ChainEntry } from './chain-check.js';
 import { replayInstance } from './instance-replay.js';
@@ -67,7 +68,7 @@ export interface BundleSummary {
  * writing meanwhile cannot make the bundle inconsistent.
  */
 export function writeBundle(store: Store, scope: BundleHeader['scope'], by: BundleHeader['exportedBy'], at: Date, write: (line: string) => void): BundleSummary {
-  return store.db.transaction(() => {
+  return store.readSnapshot(() => {
     const head = store.head();
     const digest = new LineDigest(write);
     const summary: BundleSummary = { lines: 0, entries: 0, instances: 0, definitions: 0, outputs: 0, head };
@@ -81,7 +82,7 @@ export function writeBundle(store: Store, scope: BundleHeader['scope'], by: Bund
       const [row] = store.audit.instanceRows(scope.instance);
       events = [...store.audit.eventRows(scope.instance)];
       if (!row || events.length === 0) {
-        throw new SopError('instance.unknown', `no instance "${scope.instance}" in ${store.path}`, { hint: 'see sop list' });
+        throw new SopError('instance.unknown', `no instance "${printable(scope.instance)}" in ${store.path}`, { data: { instance: scope.instance, file: store.path } });
       }
       instances = [row];
       const before = store.logEntryBefore(events[0]![0]);
@@ -125,7 +126,7 @@ export function writeBundle(store: Store, scope: BundleHeader['scope'], by: Bund
     write(JSON.stringify({ end: { lines: digest.count, sha256: digest.hex() } }) + '\n');
     summary.lines++;
     return summary;
-  })();
+  });
 }
 
 function definitionOf(payload: string): string {

@@ -7,9 +7,9 @@ import { SopError } from '../errors.js';
 import type { SopDefinition } from '../definition/types.js';
 import { startReplay } from '../machine/fold.js';
 import { canonicalJson } from '../store/canonical-json.js';
-import type { SopEvent } from '../store/types.js';
+import type { SopEvent } from '../events.js';
 import type { RawEventRow, StoredInstanceRow } from '../store/audit-reads.js';
-import { machineEventOf, type RuntimeState } from '../runtime/instance-state.js';
+import { machineEventOf, type RuntimeState } from '../machine/instance-state.js';
 import type { Break } from './breaks.js';
 
 export interface ReplayedEvent {

@@ -3,10 +3,9 @@
  * machine of the definition it is pinned to, with the state after each
  * event, and whether the result equals the state the store recorded.
  */
-import type { Session } from '../runtime/session.js';
-import { getInstanceOrFail } from '../runtime/lookup.js';
-import type { RuntimeState } from '../runtime/instance-state.js';
-import type { RawEventRow } from '../store/index.js';
+import type { RuntimeState } from '../machine/instance-state.js';
+import type { RawEventRow, Store } from '../store/index.js';
+import { printable } from '../text.js';
 import type { Break } from './breaks.js';
 import { replayInstance } from './instance-replay.js';
 import { SopError } from '../errors.js';
@@ -42,24 +41,20 @@ export interface ReplayView {
   breaks: Break[];
 }
 
-export function replayRecorded(session: Session, id: string, options: { until?: number | Date } = {}): ReplayView {
-  const inst = getInstanceOrFail<RuntimeState>(session, id);
-  const store = session.store;
+/** Replays instance `id` of `store` (up to `until`, a log seq or a time); `definition` reads a stored definition by hash. */
+export function replayRecorded(store: Store, id: string, definition: (hash: string) => SopDefinition | undefined, options: { until?: number | Date } = {}): ReplayView {
+  const inst = store.getInstance<RuntimeState>(id);
+  if (!inst) throw new SopError('instance.unknown', `no instance "${printable(id)}" in ${store.path}`, { data: { instance: id, file: store.path } });
   const all = [...store.audit.eventRows(inst.id)];
   const until = options.until;
   const kept = until === undefined ? all : all.filter(([seq, , , at]) => (typeof until === 'number' ? seq <= until : Date.parse(at) <= until.getTime()));
   if (kept.length === 0) {
     throw new SopError('replay.nothing', `no event of instance ${inst.id} is at or before ${typeof until === 'number' ? `entry ${until}` : until!.toISOString()}`, {
-      hint: `its first event is entry ${all[0]?.[0] ?? '?'} at ${all[0]?.[3] ?? '?'}`,
+      data: { instance: inst.id, firstSeq: all[0]?.[0] ?? null, firstAt: all[0]?.[3] ?? null },
     });
   }
   const complete = kept.length === all.length;
   const [row] = store.audit.instanceRows(inst.id);
-  const defs = new Map<string, SopDefinition | undefined>();
-  const definition = (hash: string) => {
-    if (!defs.has(hash)) defs.set(hash, store.getDefinition(hash));
-    return defs.get(hash);
-  };
   const r = replayInstance({ id: inst.id, row, rows: kept as RawEventRow[], definition, steps: true, compare: complete });
   const def = r.definitionHash ? definition(r.definitionHash) : undefined;
   return {

@@ -10,10 +10,9 @@
 import type { SopDefinition, Step } from '../definition/types.js';
 import type { OfficeCalendar } from '../calendar/calendar.js';
 import { addWorkingTime, formatLocal, workingMinutesBetween } from '../calendar/working-time.js';
-import type { Session } from '../runtime/session.js';
-import type { SopEvent, StoredEvent } from '../store/index.js';
-import type { RuntimeState } from '../runtime/instance-state.js';
-import { pinnedDefinition } from '../runtime/definitions.js';
+import type { SopEvent } from '../events.js';
+import type { RuntimeState } from '../machine/instance-state.js';
+import type { StoredEvent, Store } from '../store/index.js';
 import { SopError } from '../errors.js';
 import { byText } from '../text-order.js';
 
@@ -289,17 +288,24 @@ export function figures(list: Execution[]): Figures {
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
+/** What the report reads: the store, its pinned definitions by hash, the office calendar. */
+export interface ReportSource {
+  store: Store;
+  definition: (hash: string) => SopDefinition;
+  calendar: OfficeCalendar;
+}
+
 /** Reads the instances (of one SOP, or all) and their events from the store, and computes the report. */
-export function complianceReport(session: Session, options: Omit<ReportOptions, 'now'> & { sop?: string }): ComplianceReport {
-  const store = session.store;
+export function complianceReport(source: ReportSource, options: ReportOptions & { sop?: string }): ComplianceReport {
+  const store = source.store;
   const list = store.listInstances<RuntimeState>(options.sop ? { sopId: options.sop } : {});
   if (options.sop && list.length === 0 && !store.latestDefinitionHash(options.sop)) {
-    throw new SopError('sop.not-found', `no instance of SOP "${options.sop}" in ${session.db}`, { hint: 'see sop list for the SOPs that have run' });
+    throw new SopError('sop.not-found', `no instance of SOP "${options.sop}" in ${store.path}`, { data: { sop: options.sop, source: store.path, ran: true } });
   }
   const instances: ReportInstance[] = list.map((inst) => ({
     id: inst.id,
     title: inst.title,
-    definition: pinnedDefinition(session, inst.definitionHash),
+    definition: source.definition(inst.definitionHash),
     status: inst.status,
     outcome: inst.outcome,
     state: inst.state,
@@ -307,5 +313,5 @@ export function complianceReport(session: Session, options: Omit<ReportOptions, 
     updatedAt: inst.updatedAt,
     events: store.eventsOf(inst.id).filter((e: StoredEvent) => e.version !== null).map((e) => ({ at: e.at, event: e.event })),
   }));
-  return computeReport(instances, session.calendar, { ...options, now: session.clock() });
+  return computeReport(instances, source.calendar, options);
 }

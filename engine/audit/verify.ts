@@ -8,7 +8,7 @@ import type { SopDefinition } from '../definition/types.js';
 import type { Store, Checkpoint, LogEntry, RawEventRow, SopEvent, StoredDefinitionRow } from '../store/index.js';
 import { GENESIS } from '../store/chain.js';
 import { SopError } from '../errors.js';
-import { printable } from '../runtime/identity.js';
+import { printable } from '../text.js';
 import { sha256Hex } from '../store/sha256.js';
 import { isDamage } from '../store/failures.js';
 import { sortBreaks, type Break } from './breaks.js';
@@ -49,19 +49,8 @@ export interface VerifyReport {
 export const MAX_BREAKS = 100;
 
 export function verifyStore(store: Store, options: VerifyOptions = {}): VerifyReport {
-  // One read transaction: every check sees the same snapshot, whatever other processes write meanwhile.
-  // It only reads, so it ends with a rollback, which also cannot fail on a damaged file as a commit can.
-  const db = store.db;
-  db.prepare('BEGIN').run();
-  try {
-    return verifySnapshot(store, options);
-  } finally {
-    try {
-      if (db.inTransaction) db.prepare('ROLLBACK').run();
-    } catch {
-      // A damaged file may refuse even that; the snapshot is gone with the connection.
-    }
-  }
+  // One read snapshot: every check sees the same state, whatever other processes write meanwhile.
+  return store.readSnapshot(() => verifySnapshot(store, options));
 }
 
 function verifySnapshot(store: Store, options: VerifyOptions): VerifyReport {
@@ -148,7 +137,7 @@ function verifySnapshot(store: Store, options: VerifyOptions): VerifyReport {
     const id = options.instance;
     const entries = store.logOfInstance(id);
     if (entries.length === 0 && store.audit.instanceRows(id).next().done) {
-      throw new SopError('instance.unknown', `no instance "${printable(id)}" in ${store.path}: no row and no log entry names it`, { hint: 'see sop list; sop verify without an instance checks the whole store' });
+      throw new SopError('instance.unknown', `no instance "${printable(id)}" in ${store.path}: no row and no log entry names it`, { data: { instance: id, file: store.path } });
     }
     report.entries = entries.length;
     if (!options.checkpoint) breaks.push(...checkInPlace(store, entries));

@@ -59,15 +59,13 @@ export function loadCalendar(sopsDir: string): OfficeCalendar {
   const present = CALENDAR_FILES.map((n) => join(sopsDir, n)).filter(exists);
   if (present.length === 0) return DEFAULT_CALENDAR;
   if (present.length > 1) {
-    throw new SopError('calendar.ambiguous', `${displayPath(sopsDir)} holds both ${CALENDAR_FILES.join(' and ')}`, {
-      hint: 'keep one calendar file and delete the other',
-    });
+    throw new SopError('calendar.ambiguous', `${displayPath(sopsDir)} holds both ${CALENDAR_FILES.join(' and ')}`, { data: { folder: displayPath(sopsDir) } });
   }
   const checked = checkCalendarFile(present[0]!);
   if (!checked.calendar) {
     throw new SopError('calendar.invalid', `${displayPath(present[0]!)} is not a valid office calendar`, {
       problems: checked.problems,
-      hint: 'fix the problems listed, or remove the file to use the default calendar (Asia/Makassar, Monday-Friday 08:00-16:00)',
+      data: { file: displayPath(present[0]!) },
     });
   }
   return checked.calendar;

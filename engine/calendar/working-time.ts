@@ -229,9 +229,7 @@ function compile(cal: OfficeCalendar): Compiled {
 }
 
 function noWorkingTime(): SopError {
-  return new SopError('calendar.no-working-time', 'the office calendar has no working hours, so no due time can be computed', {
-    hint: 'give at least one weekday working hours in calendar.yaml (workingHours)',
-  });
+  return new SopError('calendar.no-working-time', 'the office calendar has no working hours, so no due time can be computed');
 }
 
 function zoneOf(name: string): string {

@@ -23,7 +23,10 @@ import type { RelatedLookup } from './lint.js';
  * not an SOP, and parsing it would only cost time: the worst file of this size (quotes) takes 1 s.
  */
 export const MAX_SOP_FILE_BYTES = 256 * 1024;
+/** The first line of the SOP files of this repository: editors that read it complete and check the file against the schema. */
 export const SCHEMA_COMMENT = '# yaml-language-server: $schema=../schemas/sop.schema.json';
+/** A `$schema` modeline, wherever it points: the repository's schemas/, a copy beside the SOPs (sop schema --out), a URL. */
+const SCHEMA_MODELINE = /^# yaml-language-server: \$schema=\S+\s*$/;
 const EXTENSIONS = new Set(['.yaml', '.yml']);
 /** Files of the SOP folder that are not SOPs: the office calendar lives beside them. */
 export const RESERVED_FILES = new Set(['calendar.yaml', 'calendar.yml']);
@@ -53,14 +56,14 @@ export function checkSopSource(file: string, source: string, sopExists: (id: str
   if (definition) {
     problems.push(...lintSop(definition, (parsed.value as RawSop).steps, { file, locate: parsed.locate, relatedOf }));
   }
-  if (!source.startsWith(SCHEMA_COMMENT)) {
+  if (!SCHEMA_MODELINE.test(source.split('\n', 1)[0] ?? '')) {
     problems.push({
       file,
       line: 1,
       col: 1,
       code: 'file.schema-comment',
       severity: 'warning',
-      message: `the first line should be "${SCHEMA_COMMENT}" so editors complete and check the file`,
+      message: `the first line should be a schema modeline such as "${SCHEMA_COMMENT}" (see sop schema) so editors complete and check the file`,
       path: '',
     });
   }
@@ -208,15 +211,13 @@ export function loadSop(dir: string, id: string): SopDefinition {
   const file = sopFileIn(dir, id);
   if (!file) {
     const ids = sopIdsIn(dir);
-    throw new SopError('sop.not-found', `no SOP "${shownId(id)}" in ${displayPath(dir)}`, {
-      hint: ids.length ? `known SOPs: ${ids.join(', ')}` : 'the folder holds no SOP files',
-    });
+    throw new SopError('sop.not-found', `no SOP "${shownId(id)}" in ${displayPath(dir)}`, { data: { sop: id, source: displayPath(dir), known: ids } });
   }
   const checked = checkSopFile(file);
   if (!checked.definition) {
     throw new SopError('sop.invalid', `${checked.file} is not a valid SOP`, {
       problems: checked.problems,
-      hint: `run: sop validate ${checked.file}`,
+      data: { sop: id, file: checked.file },
     });
   }
   return checked.definition;
@@ -229,14 +230,10 @@ export function assertSopDir(dir: string): void {
     ok = statSync(dir).isDirectory();
     readdirSync(dir);
   } catch (e) {
-    throw new SopError('sops.unreadable', `the SOP folder ${displayPath(dir)} cannot be read: ${describeFsError(e)}`, {
-      hint: 'run sop from the project folder, or point at the SOPs with --sops <dir> or SOP_DIR',
-    });
+    throw new SopError('sops.unreadable', `the SOP folder ${displayPath(dir)} cannot be read: ${describeFsError(e)}`, { data: { folder: displayPath(dir), missing: (e as NodeJS.ErrnoException).code === 'ENOENT' } });
   }
   if (!ok) {
-    throw new SopError('sops.unreadable', `${displayPath(dir)} is not a folder`, {
-      hint: 'point at the SOPs with --sops <dir> or SOP_DIR',
-    });
+    throw new SopError('sops.unreadable', `${displayPath(dir)} is not a folder`, { data: { folder: displayPath(dir), missing: false } });
   }
 }
 

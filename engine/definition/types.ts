@@ -13,7 +13,7 @@ export interface Signatory {
   rank?: string;
 }
 
-export interface Identity {
+export interface SopIdentity {
   agency: string;
   unit: string;
   number: string;
@@ -93,7 +93,7 @@ export interface End {
 export interface SopDefinition {
   id: string;
   revision: number;
-  identity: Identity;
+  identity: SopIdentity;
   legalBasis: string[];
   qualifications: string[];
   related: RelatedSop[];

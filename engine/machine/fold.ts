@@ -94,9 +94,7 @@ export function applyEvent(def: SopDefinition, state: InstanceState, event: Mach
   const value = stateValue(state);
   // A cached state from another revision of the SOP may name a step this one lacks; xstate would throw a bare Error.
   if (!Object.hasOwn(machine.states, value)) {
-    throw new SopError('machine.invalid-state', `the instance state names "${value}", which is no step or end of SOP ${def.id} revision ${def.revision}`, {
-      hint: 'replay the instance from its events instead of its cached state',
-    });
+    throw new SopError('machine.invalid-state', `the instance state names "${value}", which is no step or end of SOP ${def.id} revision ${def.revision}`, { data: { sop: def.id, revision: def.revision } });
   }
   const snapshot = machine.resolveState({ value, context: { visits: { ...state.visits } } });
   const scope = replayScope(machine);
@@ -133,7 +131,7 @@ function apply(def: SopDefinition, snapshot: Snapshot, event: MachineEvent, inde
   // Every accepted event changes the value (another state) or the context (a step re-entered by a loop to itself).
   if (next.value !== snapshot.value || next.context !== snapshot.context) return next;
   throw new SopError('machine.invalid-event', `event ${index} (${describeEvent(event)}) does not apply: ${whyNot(def, toState(def, snapshot), event)}`, {
-    hint: 'recorded events must always apply; the instance log does not fit this revision of the SOP',
+    data: { sop: def.id, revision: def.revision, event: index },
   });
 }
 

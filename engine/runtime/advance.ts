@@ -4,17 +4,17 @@
  * that version, so a writer who read a stale state gets a conflict and
  * nothing is written. A refusal is itself recorded in the history.
  */
-import { SopError } from '../errors.js';
-import type { SopDefinition, Step } from '../definition/types.js';
+import { SopError, type ErrorCode, type ErrorData } from '../errors.js';
+import type { OutputSpec, SopDefinition, Step } from '../definition/types.js';
+import type { OutputRecord } from '../events.js';
 import { applyEvent, checkEvent, currentStep } from '../machine/fold.js';
+import type { RuntimeState } from '../machine/instance-state.js';
 import { blobRef } from '../store/index.js';
-import type { Instance, OutputRecord, User } from '../store/index.js';
-import type { Session } from './session.js';
-import type { RuntimeState } from './instance-state.js';
-import { pinnedDefinition } from './definitions.js';
+import type { Instance, User } from '../store/index.js';
+import { isPlainText, printable } from '../text.js';
+import type { Context } from './context.js';
 import { actorMeta, currentUser } from './people.js';
 import { getInstanceOrFail } from './lookup.js';
-import { printable } from './identity.js';
 
 /** A stored output may be at most this large: records, not archives. */
 export const MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
@@ -22,8 +22,12 @@ export const MAX_NOTE = 2000;
 
 export interface OutputInput {
   id: string;
-  value: string | Buffer;
-  /** True when the value came from the protected channel (prompt or stdin), never from the command line. */
+  value: string | Uint8Array;
+  /**
+   * True when the value came through a channel that keeps no trace (a
+   * prompt with echo off, standard input, a password field), never from a
+   * command line. A sensitive output is taken only that way.
+   */
   protected?: boolean;
 }
 
@@ -43,14 +47,48 @@ export interface Advanced {
   choice?: string;
 }
 
-export function advanceInstance(session: Session, id: string, options: AdvanceOptions = {}): Advanced {
-  const me = currentUser(session);
+/**
+ * The step an instance waits on, without computing due times: what an
+ * advance must know before it asks for secrets. Undefined when it is finished.
+ */
+export function pendingStep(ctx: Context, id: string): Step | undefined {
+  const inst = getInstanceOrFail<RuntimeState>(ctx, id);
+  const def = ctx.office.pinnedDefinition(inst.definitionHash);
+  return inst.state.status === 'active' ? currentStep(def, inst.state) : undefined;
+}
+
+/** The sensitive outputs of `step` that `given` does not hold: to be asked for through a protected channel. */
+export function secretsToAsk(step: Step | undefined, given: readonly OutputInput[]): OutputSpec[] {
+  const ids = new Set(given.map((o) => o.id));
+  return (step?.outputs ?? []).filter((o) => o.sensitive && !ids.has(o.id));
+}
+
+/**
+ * What an advance asks, as its request fingerprint counts it: a sensitive
+ * output only as given (its value must shape nothing that is kept, not
+ * even a hash: a short password's hash can be guessed), every other one by
+ * its value (bytes by their SHA-256, see requests.ts).
+ */
+export function advanceArgs(id: string, step: Step | undefined, options: AdvanceOptions): Record<string, unknown> {
+  const sensitive = new Set((step?.outputs ?? []).filter((o) => o.sensitive).map((o) => o.id));
+  return {
+    instance: id,
+    choice: options.choice ?? null,
+    note: options.note ?? null,
+    step: options.step ?? null,
+    expectVersion: options.expectVersion ?? null,
+    outputs: (options.outputs ?? []).filter((o) => !o.protected || !sensitive.has(o.id)).map((o) => (sensitive.has(o.id) ? { id: o.id, given: true } : { id: o.id, value: o.value })),
+  };
+}
+
+export function advanceInstance(ctx: Context, id: string, options: AdvanceOptions = {}): Advanced {
+  const me = currentUser(ctx);
   // A conflict while recording a refusal means the instance moved: judge again on the new state.
   for (let attempt = 0; ; attempt++) {
-    const inst = getInstanceOrFail<RuntimeState>(session, id);
-    const def = pinnedDefinition(session, inst.definitionHash);
+    const inst = getInstanceOrFail<RuntimeState>(ctx, id);
+    const def = ctx.office.pinnedDefinition(inst.definitionHash);
     try {
-      return tryAdvance(session, me, inst, def, options);
+      return tryAdvance(ctx, me, inst, def, options);
     } catch (e) {
       if (e instanceof RetryAfterConflict && attempt < 3) continue;
       if (e instanceof RetryAfterConflict) throw e.conflict;
@@ -65,18 +103,21 @@ class RetryAfterConflict extends Error {
   }
 }
 
-function tryAdvance(session: Session, me: User, inst: Instance<RuntimeState>, def: SopDefinition, options: AdvanceOptions): Advanced {
+type Refuse = (code: ErrorCode, message: string, data?: ErrorData, onStep?: Step) => never;
+
+function tryAdvance(ctx: Context, me: User, inst: Instance<RuntimeState>, def: SopDefinition, options: AdvanceOptions): Advanced {
   const state = inst.state;
   const step = currentStep(def, state);
+  const tx = ctx.writes;
 
-  const refuse = (code: string, message: string, hint?: string, onStep: Step | undefined = step): never => {
+  const refuse: Refuse = (code, message, data = {}, onStep = step) => {
     try {
-      session.store.appendRefusal(inst.id, inst.version, {
+      tx.appendRefusal(inst.id, inst.version, {
         type: 'refused',
         ...(onStep ? { step: onStep.id } : {}),
         ...(options.choice !== undefined ? { choice: printable(options.choice, 100) } : {}),
         // No role: the person did not act in one; the reason names the role the step needs.
-        by: actorMeta(session),
+        by: actorMeta(ctx),
         // The message may quote what was given (a choice): kept short and printable in the history.
         reason: `${code}: ${printable(message, 1000)}`,
       });
@@ -84,26 +125,29 @@ function tryAdvance(session: Session, me: User, inst: Instance<RuntimeState>, de
       if (e instanceof SopError && e.code === 'store.conflict') throw new RetryAfterConflict(e);
       throw e;
     }
-    throw new SopError(code, message, hint === undefined ? {} : { hint });
+    throw new SopError(code, message, { data: { instance: inst.id, ...(onStep ? { step: onStep.id } : {}), ...data } });
   };
 
   if (options.expectVersion !== undefined && options.expectVersion !== inst.version) {
     throw new SopError('store.conflict', `instance ${inst.id} changed since you read it (version ${options.expectVersion}, now ${inst.version})`, {
-      hint: `run \`sop status ${inst.id}\` and try again`,
+      data: { instance: inst.id, expected: options.expectVersion, version: inst.version },
     });
   }
   if (state.status !== 'active' || !step) {
-    refuse('instance.finished', `instance ${inst.id} is ${state.status}${state.outcome ? ` (${state.outcome})` : ''}; there is no step to complete`, `see sop history ${inst.id}`);
+    refuse('instance.finished', `instance ${inst.id} is ${state.status}${state.outcome ? ` (${state.outcome})` : ''}; there is no step to complete`, { status: state.status });
   }
   if (options.step !== undefined && options.step !== step!.id) {
     // Someone else completed it first: the operator's view is stale, which is a conflict, not a new request.
     const known = def.steps.some((s) => s.id === options.step);
     if (known && (state.visits[options.step] ?? 0) > 0) {
       throw new SopError('store.conflict', `step "${options.step}" was already completed; instance ${inst.id} is now at step "${step!.id}"`, {
-        hint: `run \`sop status ${inst.id}\` and try again`,
+        data: { instance: inst.id, step: options.step, current: step!.id },
       });
     }
-    refuse('step.not-current', `step "${printable(options.step)}" is not the current step of ${inst.id}; the current step is "${step!.id}" (${step!.number} ${step!.activity})`);
+    refuse('step.not-current', `step "${printable(options.step)}" is not the current step of ${inst.id}; the current step is "${step!.id}" (${step!.number} ${step!.activity})`, {
+      given: options.step,
+      current: step!.id,
+    });
   }
 
   const s = step!;
@@ -111,19 +155,27 @@ function tryAdvance(session: Session, me: User, inst: Instance<RuntimeState>, de
   if (actor.kind === 'case') {
     const bound = state.assignments[actor.id];
     if (bound !== me.name) {
-      refuse('auth.not-actor', `step ${s.number} "${s.activity}" is done by ${actor.name}, who is "${bound}" in this instance, not "${me.name}"`, `act as ${bound}: --as ${bound}`);
+      refuse('auth.not-actor', `step ${s.number} "${s.activity}" is done by ${actor.name}, who is "${bound}" in this instance, not "${me.name}"`, {
+        user: me.name,
+        actor: actor.id,
+        bound: bound ?? null,
+      });
     }
   } else if (!me.roles.includes(actor.id)) {
-    refuse('auth.not-actor', `step ${s.number} "${s.activity}" is done by ${actor.name}; "${me.name}" does not hold the role ${actor.id}`, `someone with the role acts (see sop user list), or an administrator grants it: sop user grant ${me.name} ${actor.id}`);
+    refuse('auth.not-actor', `step ${s.number} "${s.activity}" is done by ${actor.name}; "${me.name}" does not hold the role ${actor.id}`, {
+      user: me.name,
+      actor: actor.id,
+      role: actor.id,
+    });
   }
 
   const check = checkEvent(def, state, { type: 'COMPLETE', step: s.id, ...(options.choice !== undefined ? { choice: options.choice } : {}) });
-  if (!check.ok) refuse(check.code, check.message, s.kind === 'decision' ? `choose with --choice <${s.exits.map((x) => x.id).join('|')}>` : undefined);
+  if (!check.ok) refuse(check.code, check.message, s.kind === 'decision' ? { exits: s.exits.map((x) => x.id) } : {});
   const event = (check as { ok: true; event: { type: 'COMPLETE'; step: string; choice?: string } }).event;
 
   const note = options.note?.trim();
-  if (note !== undefined && ([...note].length > MAX_NOTE || /[\u0000-\u0008\u000b-\u001f\u007f]/.test(note))) {
-    refuse('note.invalid', `the note must be at most ${MAX_NOTE} characters of text without control characters`);
+  if (note !== undefined && ([...note].length > MAX_NOTE || !isPlainText(note, { multiline: true }))) {
+    refuse('note.invalid', `the note must be at most ${MAX_NOTE} characters of text without control characters`, { max: MAX_NOTE });
   }
 
   const outputs = checkOutputs(s, options.outputs ?? [], refuse);
@@ -138,7 +190,7 @@ function tryAdvance(session: Session, me: User, inst: Instance<RuntimeState>, de
   const next = { ...applyEvent(def, state, event), assignments: state.assignments };
   let appended: { version: number; at: string };
   try {
-    appended = session.store.appendEvent(
+    appended = tx.appendEvent(
       inst.id,
       inst.version,
       {
@@ -147,7 +199,7 @@ function tryAdvance(session: Session, me: User, inst: Instance<RuntimeState>, de
         ...(event.choice !== undefined ? { choice: event.choice } : {}),
         ...(records.length ? { outputs: records } : {}),
         ...(note ? { note } : {}),
-        by: actorMeta(session, s.actor),
+        by: actorMeta(ctx, s.actor),
       },
       next,
       next.status === 'active' ? {} : { status: next.status, outcome: next.outcome },
@@ -156,7 +208,7 @@ function tryAdvance(session: Session, me: User, inst: Instance<RuntimeState>, de
   } catch (e) {
     if (e instanceof SopError && e.code === 'store.conflict') {
       throw new SopError('store.conflict', `instance ${inst.id} changed while you were completing step "${s.id}"; nothing was written`, {
-        hint: `run \`sop status ${inst.id}\` and try again`,
+        data: { instance: inst.id, step: s.id },
       });
     }
     throw e;
@@ -172,36 +224,33 @@ function tryAdvance(session: Session, me: User, inst: Instance<RuntimeState>, de
   return { instance, completed: s.id, ...(event.choice !== undefined ? { choice: event.choice } : {}) };
 }
 
-function checkOutputs(
-  step: Step,
-  given: OutputInput[],
-  refuse: (code: string, message: string, hint?: string) => never,
-): { spec: Step['outputs'][number]; input: OutputInput }[] {
+function checkOutputs(step: Step, given: OutputInput[], refuse: Refuse): { spec: Step['outputs'][number]; input: OutputInput }[] {
   const seen = new Set<string>();
   for (const input of given) {
     const spec = step.outputs.find((o) => o.id === input.id);
-    if (!spec) {
-      refuse('output.unknown', `step "${step.id}" has no output "${printable(input.id)}"`, step.outputs.length ? `its outputs: ${step.outputs.map((o) => o.id).join(', ')}` : 'this step declares no outputs');
-    }
-    if (seen.has(input.id)) refuse('output.repeated', `output "${input.id}" is given twice`);
+    if (!spec) refuse('output.unknown', `step "${step.id}" has no output "${printable(input.id)}"`, { output: input.id, outputs: step.outputs.map((o) => o.id) });
+    if (seen.has(input.id)) refuse('output.repeated', `output "${input.id}" is given twice`, { output: input.id });
     seen.add(input.id);
     // The value itself never goes into a message.
     if (spec!.sensitive && !input.protected) {
-      refuse('output.sensitive-argument', `output "${input.id}" is sensitive and is never taken from the command line`, 'give it at the prompt, or on standard input');
+      refuse('output.sensitive-argument', `output "${input.id}" is sensitive and is never taken from the command line`, { output: input.id });
     }
     const size = typeof input.value === 'string' ? Buffer.byteLength(input.value) : input.value.length;
     if (size > MAX_OUTPUT_BYTES) {
-      refuse('output.too-large', `output "${input.id}" is ${(size / 1024 / 1024).toFixed(1)} MiB; an output may be at most ${MAX_OUTPUT_BYTES / 1024 / 1024} MiB`, 'store a reference (a path or document number) as text instead');
+      refuse('output.too-large', `output "${input.id}" is ${(size / 1024 / 1024).toFixed(1)} MiB; an output may be at most ${MAX_OUTPUT_BYTES / 1024 / 1024} MiB`, {
+        output: input.id,
+        size,
+        max: MAX_OUTPUT_BYTES,
+      });
     }
-    if (size === 0) refuse('output.empty', `output "${input.id}" is empty`);
+    if (size === 0) refuse('output.empty', `output "${input.id}" is empty`, { output: input.id });
   }
   const missing = step.outputs.filter((o) => !seen.has(o.id));
   if (missing.length) {
-    refuse(
-      'output.missing',
-      `step ${step.number} "${step.activity}" cannot be completed without its output(s): ${missing.map((o) => `${o.id} (${o.name})`).join(', ')}`,
-      missing.some((o) => !o.sensitive) ? `give them with --output "<id>=<text>" or --output "<id>=@<file>"` : 'sensitive outputs are asked for at the prompt or read from standard input',
-    );
+    refuse('output.missing', `step ${step.number} "${step.activity}" cannot be completed without its output(s): ${missing.map((o) => `${o.id} (${o.name})`).join(', ')}`, {
+      missing: missing.map((o) => o.id),
+      sensitive: missing.filter((o) => o.sensitive).map((o) => o.id),
+    });
   }
   return given.map((input) => ({ spec: step.outputs.find((o) => o.id === input.id)!, input }));
 }

@@ -3,8 +3,7 @@
  * choice, the outputs (hashes only; a sensitive one only as given), the note,
  * refused attempts, and each completed step's working time against its waktu.
  */
-import type { Session } from './session.js';
-import { pinnedDefinition } from './definitions.js';
+import type { Context } from './context.js';
 import { getInstanceOrFail } from './lookup.js';
 import { workingMinutesBetween } from '../calendar/working-time.js';
 import { addWorkingTime } from '../calendar/working-time.js';
@@ -28,12 +27,19 @@ export interface HistoryEntry {
   timing: { workingMinutes: number; standard: string | null; dueAt: string | null; onTime: boolean | null } | null;
 }
 
-export function instanceHistory(session: Session, id: string): { id: string; sop: string; title: string; entries: HistoryEntry[] } {
-  const inst = getInstanceOrFail(session, id);
-  const def = pinnedDefinition(session, inst.definitionHash);
-  const cal = session.calendar;
+export interface InstanceHistory {
+  id: string;
+  sop: string;
+  title: string;
+  entries: HistoryEntry[];
+}
+
+export function instanceHistory(ctx: Context, id: string): InstanceHistory {
+  const inst = getInstanceOrFail(ctx, id);
+  const def = ctx.office.pinnedDefinition(inst.definitionHash);
+  const cal = ctx.calendar;
   let activatedAt: string | null = null;
-  const entries = session.store.eventsOf(inst.id).map((e): HistoryEntry => {
+  const entries = ctx.store.eventsOf(inst.id).map((e): HistoryEntry => {
     const ev = e.event;
     const step = ev.step ? def.steps.find((s) => s.id === ev.step) : undefined;
     const exit = step?.kind === 'decision' && ev.choice ? step.exits.find((x) => x.id === ev.choice) : undefined;

@@ -1,10 +1,10 @@
 /** `sop tasks` and `sop list`: the operator's inbox and the instance register. */
 import { SopError } from '../errors.js';
 import { byText } from '../text-order.js';
+import { printable } from '../text.js';
 import type { InstanceStatus } from '../store/index.js';
-import type { Session } from './session.js';
-import type { RuntimeState } from './instance-state.js';
-import { pinnedDefinition } from './definitions.js';
+import type { RuntimeState } from '../machine/instance-state.js';
+import type { Context } from './context.js';
 import { currentView } from './status.js';
 import type { CurrentStepView } from './status.js';
 import { currentUser } from './people.js';
@@ -15,13 +15,13 @@ export interface TaskView extends CurrentStepView {
   title: string;
 }
 
-export function tasks(session: Session, options: { all?: boolean; overdue?: boolean } = {}): TaskView[] {
-  const me = options.all ? undefined : currentUser(session);
-  const now = session.clock();
+export function tasks(ctx: Context, options: { all?: boolean; overdue?: boolean } = {}): TaskView[] {
+  const me = options.all ? undefined : currentUser(ctx);
+  const now = ctx.clock();
   const out: TaskView[] = [];
-  for (const inst of session.store.listInstances<RuntimeState>({ status: 'active' })) {
-    const def = pinnedDefinition(session, inst.definitionHash);
-    for (const view of currentView(session, inst, def, now)) {
+  for (const inst of ctx.store.listInstances<RuntimeState>({ status: 'active' })) {
+    const def = ctx.office.pinnedDefinition(inst.definitionHash);
+    for (const view of currentView(ctx, inst, def, now)) {
       if (me) {
         const mine = view.assignee !== null ? view.assignee === me.name : me.roles.includes(view.actor);
         if (!mine) continue;
@@ -48,11 +48,11 @@ export interface ListedInstance {
 
 const STATUSES: InstanceStatus[] = ['active', 'completed', 'cancelled'];
 
-export function listInstances(session: Session, options: { sop?: string; status?: string } = {}): ListedInstance[] {
+export function listInstances(ctx: Context, options: { sop?: string; status?: string } = {}): ListedInstance[] {
   if (options.status !== undefined && !STATUSES.includes(options.status as InstanceStatus)) {
-    throw new SopError('list.invalid-status', `unknown status "${options.status}"`, { hint: `use one of: ${STATUSES.join(', ')}`, exitCode: 2 });
+    throw new SopError('list.invalid-status', `unknown status "${printable(options.status)}"`, { data: { status: options.status, statuses: STATUSES } });
   }
-  return session.store
+  return ctx.store
     .listInstances<RuntimeState>({
       ...(options.sop ? { sopId: options.sop } : {}),
       ...(options.status ? { status: options.status as InstanceStatus } : {}),

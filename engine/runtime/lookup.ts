@@ -1,12 +1,10 @@
 import { SopError } from '../errors.js';
 import type { Instance } from '../store/index.js';
-import type { Session } from './session.js';
-import { printable } from './identity.js';
+import { printable } from '../text.js';
+import type { Context } from './context.js';
 
-export function getInstanceOrFail<S>(session: Session, id: string): Instance<S> {
-  const inst = session.store.getInstance<S>(id);
-  if (!inst) {
-    throw new SopError('instance.unknown', `no instance "${printable(id)}" in ${session.db}`, { hint: 'see sop list, or sop tasks --all' });
-  }
+export function getInstanceOrFail<S>(ctx: Context, id: string): Instance<S> {
+  const inst = ctx.store.getInstance<S>(id);
+  if (!inst) throw new SopError('instance.unknown', `no instance "${printable(id)}" in ${ctx.store.path}`, { data: { instance: id, file: ctx.store.path } });
   return inst;
 }

@@ -3,58 +3,56 @@
  * administrator may change who holds what, and every change is in the log.
  */
 import { SopError } from '../errors.js';
-import type { User, ActorMeta } from '../store/index.js';
+import type { ActorMeta } from '../events.js';
+import type { User } from '../store/index.js';
 import type { Actor } from '../definition/types.js';
-import { checkSopFile, expandSopPaths, assertSopDir } from '../definition/load.js';
 import { closest } from '../definition/suggest.js';
-import type { Session } from './session.js';
-import { assertUserName, printable } from './identity.js';
+import { printable } from '../text.js';
+import type { Context } from './context.js';
+import type { SopSource } from './sop-source.js';
 
-export function actorMeta(session: Session, role?: string): ActorMeta {
-  const { user, osUser } = session.identity;
+/** User names: what an office would type, without spaces or control characters. */
+export const USER_NAME = /^[\p{L}\p{N}][\p{L}\p{N}._@-]{0,63}$/u;
+
+export function assertUserName(name: string): void {
+  if (!USER_NAME.test(name)) throw new SopError('user.invalid-name', `"${printable(name)}" is not a valid user name`, { data: { user: name } });
+}
+
+/** Who acts, as recorded on an event: the sop user, the role they act in, and their OS login. */
+export function actorMeta(ctx: Context, role?: string): ActorMeta {
+  const { user, osUser } = ctx.identity;
   return role === undefined ? { user, osUser } : { user, role, osUser };
 }
 
-/** `sop init --admin <name>`: creates the database and its first administrator, on an empty database only. */
-export function initDatabase(session: Session, admin: string): User {
+/** `init`: creates the store's first administrator, on an empty store only. */
+export function initDatabase(ctx: Context, admin: string): User {
   assertUserName(admin);
-  const store = session.store;
+  const store = ctx.store;
   if (!store.isEmpty()) {
-    throw new SopError('store.not-empty', `${session.db} already holds data; sop init works only on a new database`, {
-      hint: 'an administrator adds people with `sop user add`; to start afresh, use another --db file',
-    });
+    throw new SopError('store.not-empty', `${store.path} already holds data; init works only on a new store`, { data: { file: store.path } });
   }
-  return store.initAdmin(admin, { ...actorMeta(session), user: admin });
+  return ctx.writes.initAdmin(admin, { ...actorMeta(ctx), user: admin });
 }
 
-/** The user running the command, who must be registered. */
-export function currentUser(session: Session): User {
-  const { user } = session.identity;
-  const found = session.store.getUser(user);
-  if (!found) {
-    throw new SopError('auth.unknown-user', `"${printable(user)}" is not a registered user of ${session.db}`, {
-      hint: 'say who you are with --as <user> or SOP_USER; an administrator registers people with `sop user add`',
-    });
-  }
+/** The user acting, who must be registered. */
+export function currentUser(ctx: Context): User {
+  const { user } = ctx.identity;
+  const found = ctx.store.getUser(user);
+  if (!found) throw new SopError('auth.unknown-user', `"${printable(user)}" is not a registered user of ${ctx.store.path}`, { data: { user, file: ctx.store.path } });
   return found;
 }
 
-export function requireAdmin(session: Session, action: string): User {
-  const me = currentUser(session);
-  if (!me.isAdmin) {
-    throw new SopError('auth.not-admin', `only an administrator may ${action}; "${me.name}" is not one`, {
-      hint: 'ask an administrator (see `sop user list`) to do it',
-    });
-  }
+export function requireAdmin(ctx: Context, action: string): User {
+  const me = currentUser(ctx);
+  if (!me.isAdmin) throw new SopError('auth.not-admin', `only an administrator may ${action}; "${me.name}" is not one`, { data: { user: me.name, action } });
   return me;
 }
 
-/** Every actor of every valid SOP in the folder, by id: the roles there are. */
-export function knownActors(sopsDir: string): Map<string, Actor & { sops: string[] }> {
-  assertSopDir(sopsDir);
+/** Every actor of every valid SOP of the source, by id: the roles there are. */
+export function knownActors(sops: SopSource): Map<string, Actor & { sops: string[] }> {
   const actors = new Map<string, Actor & { sops: string[] }>();
-  for (const file of expandSopPaths([sopsDir]).files) {
-    const def = checkSopFile(file).definition;
+  for (const checked of sops.checkAll()) {
+    const def = checked.definition;
     if (!def) continue;
     for (const a of def.actors) {
       const known = actors.get(a.id);
@@ -66,46 +64,41 @@ export function knownActors(sopsDir: string): Map<string, Actor & { sops: string
 }
 
 /** Roles must be standing actors of some SOP: a typo would grant nothing and fail silently later. */
-function checkRoles(session: Session, roles: string[]): string[] {
-  const actors = knownActors(session.sops);
+function checkRoles(ctx: Context, roles: string[]): string[] {
+  const actors = knownActors(ctx.sops);
   for (const role of roles) {
     const actor = actors.get(role);
     if (!actor) {
       const guess = closest(role, actors.keys());
-      throw new SopError('role.unknown', `no SOP in ${session.sops} has an actor "${printable(role)}"`, {
-        hint: guess ? `did you mean "${guess}"?` : `roles are actor ids: ${[...actors.keys()].join(', ')}`,
+      throw new SopError('role.unknown', `no SOP in ${ctx.sops.name} has an actor "${printable(role)}"`, {
+        data: { role, source: ctx.sops.name, suggestion: guess ?? null, roles: [...actors.keys()] },
       });
     }
     if (actor.kind === 'case') {
-      throw new SopError('role.case-actor', `"${role}" (${actor.name}) is a person of the case, not a standing role`, {
-        hint: 'bind it per instance: sop start <sop> --assign ' + role + '=<user> (by default the starter)',
-      });
+      throw new SopError('role.case-actor', `"${role}" (${actor.name}) is a person of the case, not a standing role`, { data: { role, actorName: actor.name } });
     }
   }
   return [...new Set(roles)];
 }
 
-export function addUser(session: Session, name: string, roles: string[], admin: boolean): User {
+export function addUser(ctx: Context, name: string, roles: string[], admin: boolean): User {
   assertUserName(name);
-  requireAdmin(session, 'add users');
-  return session.store.addUser(name, { admin, roles: checkRoles(session, roles) }, actorMeta(session));
+  requireAdmin(ctx, 'add users');
+  return ctx.writes.addUser(name, { admin, roles: checkRoles(ctx, roles) }, actorMeta(ctx));
 }
 
 export type RoleChange = 'set' | 'add' | 'remove';
 
-export function changeRoles(session: Session, name: string, change: RoleChange, roles: string[]): User {
-  requireAdmin(session, 'change roles');
-  const by = actorMeta(session);
-  if (change === 'remove') return session.store.removeRoles(name, [...new Set(roles)], by);
-  const checked = checkRoles(session, roles);
-  return change === 'set' ? session.store.setRoles(name, checked, by) : session.store.addRoles(name, checked, by);
+export function changeRoles(ctx: Context, name: string, change: RoleChange, roles: string[]): User {
+  requireAdmin(ctx, 'change roles');
+  const by = actorMeta(ctx);
+  const tx = ctx.writes;
+  if (change === 'remove') return tx.removeRoles(name, [...new Set(roles)], by);
+  const checked = checkRoles(ctx, roles);
+  return change === 'set' ? tx.setRoles(name, checked, by) : tx.addRoles(name, checked, by);
 }
 
-export function removeUser(session: Session, name: string): void {
-  requireAdmin(session, 'remove users');
-  session.store.removeUser(name, actorMeta(session));
-}
-
-export function listUsers(session: Session): User[] {
-  return session.store.listUsers();
+export function removeUser(ctx: Context, name: string): void {
+  requireAdmin(ctx, 'remove users');
+  ctx.writes.removeUser(name, actorMeta(ctx));
 }

@@ -1,28 +1,28 @@
 /**
- * Request ids for the changing commands (init, user add/grant/revoke/
- * set-roles/remove, start, advance, cancel). A script that passes its own
- * `--request-id` can run a command again after a timeout or a crash: it is
- * applied once, and the retry answers as the first run did.
+ * Request ids for the changing use cases (init, user changes, start,
+ * advance, cancel). A caller that passes its own id can run a command again
+ * after a timeout or a crash: it is applied once, and the retry answers as
+ * the first run did.
  */
 import { SopError } from '../errors.js';
 import { canonicalJson } from '../store/canonical-json.js';
 import { randomBytes, sha256Hex } from '../store/sha256.js';
-import type { Session } from './session.js';
-import { printable } from './identity.js';
+import type { RequestKey } from '../store/index.js';
+import { printable } from '../text.js';
 
 /** What a request id may look like: a UUID, a ULID, "job-42:step-3" ... */
 export const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 export interface RequestSpec {
-  /** The caller's id for this change. */
-  id: string;
-  /** The command, e.g. "advance". */
+  /** The caller's id for this change; a random one when absent. */
+  id?: string | undefined;
+  /** The use case, e.g. "advance". */
   command: string;
   /**
-   * What the command was asked to do: plain JSON data, and bytes (an
-   * output's file content), which count by their SHA-256. Only a digest of
-   * it all is kept. Never a secret value: a hash of a short password can be
-   * guessed. A retry must ask exactly the same, as the same user.
+   * What it was asked to do: plain JSON data, and bytes (an output's file
+   * content), which count by their SHA-256. Only a digest of it all is
+   * kept. Never a secret value: a hash of a short password can be guessed.
+   * A retry must ask exactly the same, as the same user.
    */
   args: unknown;
 }
@@ -33,29 +33,15 @@ export function newRequestId(): string {
 }
 
 export function assertRequestId(id: string): void {
-  if (!REQUEST_ID.test(id)) {
-    throw new SopError('request.invalid-id', `"${printable(id)}" is not a valid request id`, {
-      exitCode: 2,
-      hint: 'use 1 to 128 letters, digits, ".", "_", ":" or "-", starting with a letter or digit (a UUID will do)',
-    });
-  }
+  if (!REQUEST_ID.test(id)) throw new SopError('request.invalid-id', `"${printable(id)}" is not a valid request id`, { data: { request: id } });
 }
 
-/**
- * Runs `fn`, the whole of a changing command (its checks, its writes and
- * the answer it prints), once per request id: see Store.runRequest. `fn`
- * returns plain JSON data, which is what a retry gets back.
- *
- * @example
- * const answer = runRequest(session, { id, command: 'cancel', args: { instance, reason } }, () => {
- *   const inst = cancelInstance(session, instance, reason);
- *   return { id: inst.id, status: inst.status };
- * });
- */
-export function runRequest<T>(session: Session, spec: RequestSpec, fn: () => T): T {
-  assertRequestId(spec.id);
-  const argsHash = sha256Hex(canonicalJson({ command: spec.command, user: session.identity.user, args: digestible(spec.args) }));
-  return session.store.runRequest({ id: spec.id, command: spec.command, argsHash }, fn);
+/** The key a request is recorded under: its id, and a fingerprint of who asked what. */
+export function requestKey(spec: RequestSpec, user: string): RequestKey {
+  const id = spec.id ?? newRequestId();
+  assertRequestId(id);
+  const argsHash = sha256Hex(canonicalJson({ command: spec.command, user, args: digestible(spec.args) }));
+  return { id, command: spec.command, argsHash };
 }
 
 /** The args with every byte array replaced by its SHA-256, so that a 10 MiB file costs one hash, not a JSON array. */

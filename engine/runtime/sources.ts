@@ -16,30 +16,49 @@ import type { SopDefinition } from '../definition/types.js';
 import { CALENDAR_FILES, loadCalendar } from '../calendar/load-calendar.js';
 import { canonicalJson } from '../store/canonical-json.js';
 import { definitionHash } from '../store/definitions.js';
-import type { Store } from '../store/index.js';
+import type { Store, WriteTx } from '../store/index.js';
 
+/**
+ * Where the source cache is read and written: the store, and the changing
+ * command's transaction when there is one (a row written there is gone
+ * with the command if it is refused).
+ */
+export interface SourceIo {
+  /** Absent for the tools that read SOP files without a store (paths, graph): then nothing is cached. */
+  store?: Store | undefined;
+  tx?: WriteTx | undefined;
+}
+
+function cached(io: SourceIo, key: string, kind: 'sop' | 'calendar'): string | undefined {
+  return io.store?.cachedSource(key, kind);
+}
+
+function remember(io: SourceIo, key: string, kind: 'sop' | 'calendar', result: string): void {
+  if (io.tx) io.tx.cacheSource(key, kind, result);
+  else io.store?.cacheSource(key, kind, result);
+}
 
 /** The office calendar of `sopsDir` (the default without a calendar file), as loadCalendar gives it. */
-export function cachedCalendar(store: Store, sopsDir: string): OfficeCalendar {
+export function cachedCalendar(io: SourceIo, sopsDir: string): OfficeCalendar {
   const present = CALENDAR_FILES.map((n) => fileKey(join(sopsDir, n))).filter((key) => key !== undefined);
   // No file (the default calendar) or two (an error): loadCalendar says which.
   if (present.length !== 1) return loadCalendar(sopsDir);
   const key = present[0]!;
-  const hit = store.cachedSource(key, 'calendar');
+  const hit = cached(io, key, 'calendar');
   if (hit !== undefined) return fromJson(hit);
   const calendar = loadCalendar(sopsDir);
-  store.cacheSource(key, 'calendar', canonicalJson(toJson(calendar)));
+  remember(io, key, 'calendar', canonicalJson(toJson(calendar)));
   return calendar;
 }
 
 export type SopFileState = { state: 'same' } | { state: 'other'; revision: number; hash: string } | { state: 'missing' } | { state: 'invalid'; file: string };
 
 /** Whether the SOP file of `sopId` now holds the definition `hash`, another one, an invalid one, or none. */
-export function sopFileState(store: Store, sopsDir: string, sopId: string, hash: string): SopFileState {
+export function sopFileState(io: SourceIo, sopsDir: string, sopId: string, hash: string): SopFileState {
   const file = sopFileIn(sopsDir, sopId);
   const key = file === undefined ? undefined : fileKey(file);
   if (file === undefined || key === undefined) return { state: 'missing' };
-  const hit = store.cachedSource(key, 'sop');
+  const hit = cached(io, key, 'sop');
   if (hit !== undefined) {
     const known = JSON.parse(hit) as { hash: string; revision: number };
     return known.hash === hash ? { state: 'same' } : { state: 'other', ...known };
@@ -48,7 +67,7 @@ export function sopFileState(store: Store, sopsDir: string, sopId: string, hash:
   // An invalid file is not cached: what makes it invalid may lie in another file (a related SOP).
   if (!current) return { state: 'invalid', file };
   const currentHash = definitionHash(current);
-  store.cacheSource(key, 'sop', canonicalJson({ hash: currentHash, revision: current.revision }));
+  remember(io, key, 'sop', canonicalJson({ hash: currentHash, revision: current.revision }));
   return currentHash === hash ? { state: 'same' } : { state: 'other', revision: current.revision, hash: currentHash };
 }
 
@@ -65,7 +84,7 @@ function fileKey(file: string): string | undefined {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new SopError('file.unreadable', `cannot read ${file}: ${code}`, { hint: 'check the permissions of the SOP folder' });
+    throw new SopError('file.unreadable', `cannot read ${file}: ${code}`, { data: { file, reason: code ?? 'unknown' } });
   }
 }
 
@@ -77,21 +96,21 @@ function fileKey(file: string): string | undefined {
  * their files are the one thing outside it that decides whether it is valid.
  */
 export function currentDefinition(
-  store: Store,
+  io: SourceIo,
   sopsDir: string,
   sopId: string,
-  stored: (hash: string) => SopDefinition | undefined = (hash) => store.getDefinition(hash),
+  stored: (hash: string) => SopDefinition | undefined = (hash) => io.store?.getDefinition(hash),
 ): { definition: SopDefinition; stored?: string } {
   const file = sopFileIn(sopsDir, sopId);
   const key = file === undefined ? undefined : fileKey(file);
-  const hit = key === undefined ? undefined : store.cachedSource(key, 'sop');
+  const hit = key === undefined ? undefined : cached(io, key, 'sop');
   if (hit !== undefined) {
     const hash = (JSON.parse(hit) as { hash: string }).hash;
     const definition = stored(hash);
     if (definition && definition.related.every((r) => r.sop === undefined || sopFileIn(sopsDir, r.sop) !== undefined)) return { definition, stored: hash };
   }
   const definition = loadSop(sopsDir, sopId);
-  if (key !== undefined) store.cacheSource(key, 'sop', canonicalJson({ hash: definitionHash(definition), revision: definition.revision }));
+  if (key !== undefined) remember(io, key, 'sop', canonicalJson({ hash: definitionHash(definition), revision: definition.revision }));
   return { definition };
 }
 

@@ -5,11 +5,9 @@
 import type { SopDefinition, Step } from '../definition/types.js';
 import { currentStep } from '../machine/current-step.js';
 import { addWorkingTime, formatLocal } from '../calendar/working-time.js';
-import { sopFileState } from './sources.js';
+import type { RuntimeState } from '../machine/instance-state.js';
 import type { Instance, InstanceStatus } from '../store/index.js';
-import type { Session } from './session.js';
-import type { RuntimeState } from './instance-state.js';
-import { pinnedDefinition } from './definitions.js';
+import type { Context } from './context.js';
 import { getInstanceOrFail } from './lookup.js';
 
 export interface CurrentStepView {
@@ -51,17 +49,18 @@ export interface StatusView {
   newerRevision: { revision: number; note: string } | null;
 }
 
-export function currentView(session: Session, inst: Instance<RuntimeState>, def: SopDefinition, now: Date): CurrentStepView[] {
+export function currentView(ctx: Context, inst: Instance<RuntimeState>, def: SopDefinition, now: Date): CurrentStepView[] {
   const step = inst.state.status === 'active' ? currentStep(def, inst.state) : undefined;
   if (!step) return [];
-  return [stepView(session, inst, def, step, now)];
+  return [stepView(ctx, inst, def, step, now)];
 }
 
-function stepView(session: Session, inst: Instance<RuntimeState>, def: SopDefinition, step: Step, now: Date): CurrentStepView {
+function stepView(ctx: Context, inst: Instance<RuntimeState>, def: SopDefinition, step: Step, now: Date): CurrentStepView {
   const actor = def.actors.find((a) => a.id === step.actor)!;
   // The step became active when the last state-changing event was written.
   const activatedAt = inst.updatedAt;
-  const due = step.time ? addWorkingTime(new Date(activatedAt), step.time, session.calendar) : null;
+  const calendar = ctx.calendar;
+  const due = step.time ? addWorkingTime(new Date(activatedAt), step.time, calendar) : null;
   return {
     step: step.id,
     number: step.number,
@@ -71,7 +70,7 @@ function stepView(session: Session, inst: Instance<RuntimeState>, def: SopDefini
     assignee: actor.kind === 'case' ? (inst.state.assignments[actor.id] ?? null) : null,
     activatedAt,
     dueAt: due ? due.toISOString() : null,
-    dueLocal: due ? formatLocal(due, session.calendar) : null,
+    dueLocal: due ? formatLocal(due, calendar) : null,
     overdue: due !== null && now.getTime() > due.getTime(),
     timeStandard: step.timeText,
     choices: step.kind === 'decision' ? step.exits.map((x) => x.id) : [],
@@ -80,9 +79,9 @@ function stepView(session: Session, inst: Instance<RuntimeState>, def: SopDefini
   };
 }
 
-export function instanceStatus(session: Session, id: string): StatusView {
-  const inst = getInstanceOrFail<RuntimeState>(session, id);
-  const def = pinnedDefinition(session, inst.definitionHash);
+export function instanceStatus(ctx: Context, id: string): StatusView {
+  const inst = getInstanceOrFail<RuntimeState>(ctx, id);
+  const def = ctx.office.pinnedDefinition(inst.definitionHash);
   return {
     id: inst.id,
     sop: def.id,
@@ -97,19 +96,20 @@ export function instanceStatus(session: Session, id: string): StatusView {
     startedAt: inst.startedAt,
     updatedAt: inst.updatedAt,
     assignments: inst.state.assignments,
-    current: currentView(session, inst, def, session.clock()),
-    newerRevision: newerRevision(session, def, inst.definitionHash),
+    current: currentView(ctx, inst, def, ctx.clock()),
+    newerRevision: newerRevision(ctx, def, inst.definitionHash),
   };
 }
 
-/** Whether the SOP file now says something else than the definition the instance is pinned to. */
-function newerRevision(session: Session, pinned: SopDefinition, pinnedHash: string): StatusView['newerRevision'] {
-  const file = sopFileState(session.store, session.sops, pinned.id, pinnedHash);
+/** Whether the SOP source now says something else than the definition the instance is pinned to. */
+function newerRevision(ctx: Context, pinned: SopDefinition, pinnedHash: string): StatusView['newerRevision'] {
+  const file = ctx.sops.state(pinned.id, pinnedHash, ctx.sourceIo);
+  const where = ctx.sops.name;
   switch (file.state) {
     case 'same':
       return null;
     case 'missing':
-      return { revision: pinned.revision, note: `the SOP file is gone from ${session.sops}; this instance keeps its own copy` };
+      return { revision: pinned.revision, note: `the SOP file is gone from ${where}; this instance keeps its own copy` };
     case 'invalid':
       return { revision: pinned.revision, note: `the SOP file is now invalid (sop validate ${file.file}); this instance keeps its own copy` };
     case 'other':
@@ -118,11 +118,4 @@ function newerRevision(session: Session, pinned: SopDefinition, pinnedHash: stri
         note: `the SOP file now holds revision ${file.revision} (this instance runs revision ${pinned.revision} as it started); new instances use the new one`,
       };
   }
-}
-
-/** The step an instance waits on, without computing due times: what `advance` needs to know before asking for secrets. */
-export function pendingStep(session: Session, id: string): Step | undefined {
-  const inst = getInstanceOrFail<RuntimeState>(session, id);
-  const def = pinnedDefinition(session, inst.definitionHash);
-  return inst.state.status === 'active' ? currentStep(def, inst.state) : undefined;
 }

@@ -4,7 +4,6 @@
  */
 import type Database from 'better-sqlite3';
 import { sha256Hex } from './sha256.js';
-import { writeTransaction } from './tx.js';
 import type { BlobRef } from './types.js';
 
 /** The bytes a blob stores for `content`: a string as UTF-8. */
@@ -23,17 +22,17 @@ export class Blobs {
   private readonly selectContent: Database.Statement;
   private readonly selectSize: Database.Statement;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(db: Database.Database) {
     this.insert = db.prepare('INSERT OR IGNORE INTO blobs (sha256, size, content) VALUES (?, ?, ?)');
     this.selectContent = db.prepare('SELECT content FROM blobs WHERE sha256 = ?');
     this.selectSize = db.prepare('SELECT size FROM blobs WHERE sha256 = ?');
   }
 
-  /** Stores the content (a string is stored as UTF-8) unless already there. Inside a write transaction it joins it. */
+  /** Stores the content (a string is stored as UTF-8) unless already there; call inside a write transaction (see WriteTx). */
   put(content: Uint8Array | string): BlobRef {
     const bytes = blobBytes(content);
     const ref = { sha256: sha256Hex(bytes), size: bytes.length };
-    writeTransaction(this.db, () => this.insert.run(ref.sha256, ref.size, bytes));
+    this.insert.run(ref.sha256, ref.size, bytes);
     return ref;
   }
 

@@ -7,7 +7,6 @@ import type Database from 'better-sqlite3';
 import type { SopDefinition } from '../definition/types.js';
 import { canonicalJson } from './canonical-json.js';
 import type { Log } from './log.js';
-import { writeTransaction } from './tx.js';
 import type { DefinitionStored } from './types.js';
 import { sha256Hex } from './sha256.js';
 
@@ -40,18 +39,17 @@ export class Definitions {
   }
 
   /**
-   * Stores a definition once and returns its hash. Only the first store
-   * writes a 'definition' log entry; storing it again is a no-op.
+   * Stores a definition once and returns its hash; call inside a write
+   * transaction (see WriteTx). Only the first store writes a 'definition'
+   * log entry; storing it again is a no-op.
    */
-  put(def: SopDefinition): string {
+  put(def: SopDefinition, request: string | undefined): string {
     const body = canonicalJson(def);
     const hash = sha256Hex(body);
-    writeTransaction(this.db, () => {
-      if (this.selectBody.get(hash) !== undefined) return;
-      const payload: DefinitionStored = { hash, sop: def.id, revision: def.revision };
-      const seq = this.log.append('definition', null, null, this.now(), payload);
-      this.insert.run(hash, def.id, def.revision, body, seq);
-    });
+    if (this.selectBody.get(hash) !== undefined) return hash;
+    const payload: DefinitionStored = { hash, sop: def.id, revision: def.revision };
+    const seq = this.log.append('definition', null, null, this.now(), payload, request);
+    this.insert.run(hash, def.id, def.revision, body, seq);
     return hash;
   }
 

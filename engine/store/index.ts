@@ -13,13 +13,13 @@ import type { Checkpoint } from './chain.js';
 import { Definitions } from './definitions.js';
 import { Instances, type NewInstance } from './instances.js';
 import { Log, type RawLogRow } from './log.js';
-import { openDatabase, type OpenOptions } from './open.js';
+import { openDatabase, type Opened, type OpenOptions } from './open.js';
 import { Users, type NewUser } from './users.js';
 import { Requests, answerAgain, answerOf, type RecordedRequest, type RequestKey } from './requests.js';
-import { deferredWriteTransaction } from './tx.js';
+import { Writer } from './tx.js';
 import { storeFailure } from './failures.js';
 import { SopError } from '../errors.js';
-import { printable } from '../runtime/identity.js';
+import { printable } from '../text.js';
 import type {
   ActorMeta,
   Appended,
@@ -39,10 +39,38 @@ export interface StoreOptions extends OpenOptions {
   clock?: () => Date;
 }
 
+/**
+ * The writes of one transaction (see Store.transact). Passing it is what
+ * lets a function write: everything it writes commits or rolls back
+ * together, and carries the id of the request it belongs to.
+ */
+export interface WriteTx {
+  /** The id of the request these writes belong to; it goes into the payload of every entry written. */
+  readonly request: string | undefined;
+  createInstance<S>(input: NewInstance<S>): Instance<S>;
+  /**
+   * Appends an event at `expectedVersion` + 1. `blobs` are the contents of
+   * its outputs: stored with it, so a conflict leaves none of them behind.
+   */
+  appendEvent(instanceId: string, expectedVersion: number, event: SopEvent, state: unknown, update?: InstanceUpdate, blobs?: readonly (Uint8Array | string)[]): Appended;
+  appendRefusal(instanceId: string | null, expectedVersion: number | null, event: SopEvent): Recorded;
+  putDefinition(def: SopDefinition): string;
+  initAdmin(name: string, by: ActorMeta): User;
+  addUser(name: string, user: NewUser, by: ActorMeta): User;
+  setRoles(name: string, roles: string[], by: ActorMeta): User;
+  addRoles(name: string, roles: string[], by: ActorMeta): User;
+  removeRoles(name: string, roles: string[], by: ActorMeta): User;
+  removeUser(name: string, by: ActorMeta): void;
+  putBlob(content: Uint8Array | string): BlobRef;
+  /** Remembers what a source file holds (see the source cache), as part of this transaction: gone with it if it is rolled back. */
+  cacheSource(key: string, kind: SourceKind, result: string): void;
+}
+
 export class Store {
-  /** The raw connection, for tests and for checks the store does not offer. Do not write through it. */
+  /** @internal The raw connection, for the audit's own readers and for tests. Never write through it. */
   readonly db: Database.Database;
   readonly path: string;
+  private readonly writer: Writer;
   private readonly log: Log;
   private readonly definitions: Definitions;
   private readonly instances: Instances;
@@ -51,11 +79,15 @@ export class Store {
   private readonly requests: Requests;
   private readonly now: () => string;
   private auditReads: AuditReads | undefined;
-  private sources: SourceCache | undefined;
+  private sourceCache: SourceCache | undefined;
+  /** The transaction under way, if any: one at a time per connection. */
+  private current: TxState | undefined;
 
-  private constructor(db: Database.Database, file: string, clock: () => Date) {
+  private constructor(opened: Opened, file: string, clock: () => Date) {
+    const db = opened.db;
     this.db = db;
     this.path = file;
+    this.writer = opened.writer;
     const now = () => clock().toISOString();
     this.now = now;
     // Statements are prepared once per connection, here.
@@ -69,12 +101,12 @@ export class Store {
 
   /** Opens (creating and migrating as needed) the store at `file`. */
   static open(file: string, options: StoreOptions = {}): Store {
-    const db = openDatabase(file, options);
+    const opened = openDatabase(file, options);
     try {
       // Preparing the statements reads the schema: the first place a damaged file can show.
-      return new Store(db, file, options.clock ?? (() => new Date()));
+      return new Store(opened, file, options.clock ?? (() => new Date()));
     } catch (e) {
-      db.close();
+      opened.db.close();
       throw storeFailure(file, e);
     }
   }
@@ -83,70 +115,163 @@ export class Store {
     if (this.db.open) this.db.close();
   }
 
-  // --- requests ----------------------------------------------------------
+  // --- transactions ------------------------------------------------------
 
   /**
-   * Runs `fn`, a changing command, as the request `key`. Its first write
-   * opens an IMMEDIATE transaction that lasts until `fn` ends, and the
-   * request is recorded in it with the entries it wrote: a crash leaves both
-   * or neither. What `fn` does before its first write (loading the SOP,
-   * checking roles) holds no lock.
+   * Runs `fn` with a WriteTx. Its first write opens an IMMEDIATE
+   * transaction that lasts until `fn` ends: what `fn` reads and computes
+   * before writing (loading an SOP, checking roles) holds no lock, and the
+   * writes check versions, as always. When `fn` returns, what it wrote is
+   * committed; when it throws, rolled back, except for a refusal: `fn`
+   * throwing a SopError right after recording a refused attempt commits the
+   * refusal (a refusal is part of the history), then the error is thrown.
    *
-   * - An id already recorded (checked before `fn` runs, and again once the
+   * With a `request` (a changing command's id and fingerprint), `fn` runs
+   * once per id:
+   * - an id already recorded (checked before `fn` runs, and again once the
    *   write lock is held): `fn` does not run, or what it wrote is rolled
-   *   back; the recorded answer is given again (a recorded refusal is thrown
-   *   again). The same id with another command or other arguments is
-   *   refused (`request.mismatch`).
+   *   back, and the recorded answer is given again (a recorded refusal is
+   *   thrown again); the same id with another command or other arguments
+   *   is refused (`request.mismatch`);
    * - `fn` returns after writing: the request is recorded with its result
-   *   (plain JSON data). A command that wrote nothing leaves no record:
-   *   there is nothing to apply twice.
-   * - `fn` throws a SopError right after recording a refused attempt (a
-   *   refusal is part of the history): the refusal and the request are
-   *   committed, then the error is thrown.
-   * - Anything else thrown: everything `fn` wrote is rolled back.
+   *   (plain JSON data), in the same transaction as its entries: a crash
+   *   leaves both or neither. A command that wrote nothing leaves no
+   *   record: there is nothing to apply twice.
    */
-  runRequest<T>(key: RequestKey, fn: () => T): T {
-    const recorded = this.requests.get(key.id);
-    if (recorded) return this.answerAgain(key, recorded) as T;
-    let before = 0;
-    let answered: { value: unknown } | undefined;
-    try {
-      const value = deferredWriteTransaction<T>(
-        this.db,
-        {
-          begun: () => {
-            // Another run of the same request may have committed since the check above.
-            const twin = this.requests.get(key.id);
-            if (twin) throw new AnsweredMeanwhile(twin);
-            before = this.log.head().seq;
-            this.log.request = key.id;
-          },
-          settle: (outcome) => {
-            this.log.request = undefined;
-            const head = this.log.head().seq;
-            if (head === before) return false;
-            if ('value' in outcome) {
-              // The first answer goes through JSON as the recorded one will: both print alike.
-              const ok = outcome.value === undefined ? null : JSON.parse(JSON.stringify(outcome.value));
-              this.requests.record(key, head, { ok }, this.now());
-              answered = { value: ok };
-              return true;
-            }
-            const e = outcome.error;
-            if (!(e instanceof SopError) || !this.isRefusal(head)) return false;
-            this.requests.record(key, head, answerOf(e), this.now());
-            return true;
-          },
-        },
-        fn,
-      );
-      return (answered ? answered.value : value) as T;
-    } catch (e) {
-      if (e instanceof AnsweredMeanwhile) return this.answerAgain(key, e.recorded) as T;
-      throw e;
-    } finally {
-      this.log.request = undefined;
+  transact<T>(request: RequestKey | undefined, fn: (tx: WriteTx) => T): T {
+    if (this.current) throw new Error('a transaction is already under way on this store');
+    if (request) {
+      const recorded = this.requests.get(request.id);
+      if (recorded) return this.answerAgain(request, recorded) as T;
     }
+    const tx: TxState = { request: request?.id, begun: false, closed: false, before: 0, answered: undefined, joining: [] };
+    this.current = tx;
+    let outcome: { value: T } | { error: unknown };
+    try {
+      outcome = { value: fn(this.newTx(tx)) };
+    } catch (e) {
+      outcome = { error: e };
+    } finally {
+      this.current = undefined;
+      tx.closed = true;
+    }
+    if (tx.begun) {
+      try {
+        if (this.settle(request, tx, outcome)) this.writer.commit();
+        else this.writer.rollback();
+      } catch (e) {
+        this.writer.rollback();
+        if (e instanceof AnsweredMeanwhile && request) return this.answerAgain(request, e.recorded) as T;
+        throw this.writer.failure(e);
+      }
+    }
+    if ('error' in outcome) {
+      if (outcome.error instanceof AnsweredMeanwhile && request) return this.answerAgain(request, outcome.error.recorded) as T;
+      throw outcome.error;
+    }
+    return (tx.answered ? tx.answered.value : outcome.value) as T;
+  }
+
+  /** Shorthand for transact without a request: plain writes (migrations of data, tests). */
+  write<T>(fn: (tx: WriteTx) => T): T {
+    return this.transact(undefined, fn);
+  }
+
+  /**
+   * Runs `fn`, which only reads, inside one read transaction: every read
+   * sees the same snapshot, whatever other processes write meanwhile. It
+   * ends with a rollback, which (unlike a commit) cannot fail on a damaged file.
+   */
+  readSnapshot<T>(fn: () => T): T {
+    if (this.db.inTransaction) return fn();
+    this.db.prepare('BEGIN').run();
+    try {
+      return fn();
+    } finally {
+      try {
+        if (this.db.inTransaction) this.db.prepare('ROLLBACK').run();
+      } catch {
+        // A damaged file may refuse even that; the snapshot is gone with the connection.
+      }
+    }
+  }
+
+  /** Whether the record may not be written with this connection (a read-only file or an SQLite too old to write with). */
+  get readOnly(): boolean {
+    return this.writer.readOnly;
+  }
+
+  /** Called by the tx at its first write: opens the transaction and checks the request again. */
+  private begin(tx: TxState): void {
+    this.writer.begin();
+    try {
+      if (tx.request !== undefined) {
+        // Another run of the same request may have committed since the check before it ran.
+        const twin = this.requests.get(tx.request);
+        if (twin) throw new AnsweredMeanwhile(twin);
+      }
+      tx.before = this.log.head().seq;
+    } catch (e) {
+      this.writer.rollback();
+      throw this.writer.failure(e);
+    }
+  }
+
+  /** Whether to commit what `fn` wrote; records the request's answer when it does. */
+  private settle(request: RequestKey | undefined, tx: TxState, outcome: { value: unknown } | { error: unknown }): boolean {
+    const head = this.log.head().seq;
+    if (head === tx.before) return false;
+    if ('value' in outcome) {
+      // The first answer goes through JSON as the recorded one will: both print alike.
+      const ok = outcome.value === undefined ? null : JSON.parse(JSON.stringify(outcome.value));
+      if (request) this.requests.record(request, head, { ok }, this.now());
+      tx.answered = { value: ok };
+      return true;
+    }
+    const e = outcome.error;
+    if (!(e instanceof SopError) || !this.isRefusal(head)) return false;
+    if (request) this.requests.record(request, head, answerOf(e), this.now());
+    return true;
+  }
+
+  /** The WriteTx of one transaction: each write runs atomically inside the transaction that the first one opens. */
+  private newTx(state: TxState): WriteTx {
+    const run = <T>(fn: () => T): T => {
+      if (state.closed) throw new Error('this transaction has ended');
+      if (!state.begun) {
+        this.begin(state);
+        state.begun = true;
+        for (const write of state.joining.splice(0)) write();
+      }
+      return this.writer.savepoint(fn);
+    };
+    const request = state.request;
+    return {
+      request,
+      createInstance: (input) => run(() => this.instances.create(input, request)),
+      appendEvent: (instanceId, expectedVersion, event, stateAfter, update = {}, blobs = []) =>
+        run(() =>
+          this.instances.append(instanceId, expectedVersion, event, stateAfter, update, request, () => {
+            for (const content of blobs) this.blobs.put(content);
+          }),
+        ),
+      appendRefusal: (instanceId, expectedVersion, event) => run(() => this.instances.refuse(instanceId, expectedVersion, event, request)),
+      putDefinition: (def) => run(() => this.definitions.put(def, request)),
+      initAdmin: (name, by) => run(() => this.users.initAdmin(name, by, request)),
+      addUser: (name, user, by) => run(() => this.users.add(name, user, by, request)),
+      setRoles: (name, roles, by) => run(() => this.users.setRoles(name, roles, by, request)),
+      addRoles: (name, roles, by) => run(() => this.users.addRoles(name, roles, by, request)),
+      removeRoles: (name, roles, by) => run(() => this.users.removeRoles(name, roles, by, request)),
+      removeUser: (name, by) => run(() => this.users.remove(name, by, request)),
+      putBlob: (content) => run(() => this.blobs.put(content)),
+      cacheSource: (key, kind, result) => {
+        const cache = (this.sourceCache ??= new SourceCache(this.db));
+        const write = () => cache.putInTransaction(key, kind, result);
+        // Before the first write there is no transaction yet: the row waits for it, and is dropped if none comes.
+        if (state.begun) write();
+        else state.joining.push(write);
+      },
+    };
   }
 
   /** The recorded request with this id, if any. */
@@ -197,9 +322,6 @@ export class Store {
 
   // --- definitions -------------------------------------------------------
 
-  putDefinition(def: SopDefinition): string {
-    return this.definitions.put(def);
-  }
   getDefinition(hash: string): SopDefinition | undefined {
     return this.definitions.get(hash);
   }
@@ -209,22 +331,6 @@ export class Store {
 
   // --- instances ---------------------------------------------------------
 
-  createInstance<S>(input: NewInstance<S>): Instance<S> {
-    return this.instances.create(input);
-  }
-  /**
-   * Appends an event at `expectedVersion` + 1. `blobs` are the contents of
-   * its outputs: stored in the same transaction, so a conflict leaves none
-   * of them behind.
-   */
-  appendEvent(instanceId: string, expectedVersion: number, event: SopEvent, state: unknown, update?: InstanceUpdate, blobs: readonly (Uint8Array | string)[] = []): Appended {
-    return this.instances.append(instanceId, expectedVersion, event, state, update, () => {
-      for (const content of blobs) this.blobs.put(content);
-    });
-  }
-  appendRefusal(instanceId: string | null, expectedVersion: number | null, event: SopEvent): Recorded {
-    return this.instances.refuse(instanceId, expectedVersion, event);
-  }
   getInstance<S = unknown>(id: string): Instance<S> | undefined {
     return this.instances.get<S>(id);
   }
@@ -240,24 +346,6 @@ export class Store {
   isEmpty(): boolean {
     return this.users.isEmpty();
   }
-  initAdmin(name: string, by: ActorMeta): User {
-    return this.users.initAdmin(name, by);
-  }
-  addUser(name: string, user: NewUser, by: ActorMeta): User {
-    return this.users.add(name, user, by);
-  }
-  setRoles(name: string, roles: string[], by: ActorMeta): User {
-    return this.users.setRoles(name, roles, by);
-  }
-  addRoles(name: string, roles: string[], by: ActorMeta): User {
-    return this.users.addRoles(name, roles, by);
-  }
-  removeRoles(name: string, roles: string[], by: ActorMeta): User {
-    return this.users.removeRoles(name, roles, by);
-  }
-  removeUser(name: string, by: ActorMeta): void {
-    this.users.remove(name, by);
-  }
   listUsers(): User[] {
     return this.users.list();
   }
@@ -269,26 +357,35 @@ export class Store {
 
   /** What the file known by `key` (path and stat) was found to hold (see migration 003). */
   cachedSource(key: string, kind: SourceKind): string | undefined {
-    this.sources ??= new SourceCache(this.db);
-    return this.sources.get(key, kind);
+    this.sourceCache ??= new SourceCache(this.db);
+    return this.sourceCache.get(key, kind);
   }
-  /** Remembers it, best effort: never waits for a lock, never fails. */
+  /** Remembers it on its own, best effort: never waits for a lock, never fails (a changing command uses WriteTx.cacheSource). */
   cacheSource(key: string, kind: SourceKind, result: string): void {
-    this.sources ??= new SourceCache(this.db);
-    this.sources.put(key, kind, result);
+    this.sourceCache ??= new SourceCache(this.db);
+    this.sourceCache.put(key, kind, result);
   }
 
   // --- blobs -------------------------------------------------------------
 
-  putBlob(content: Uint8Array | string): BlobRef {
-    return this.blobs.put(content);
-  }
   getBlob(sha256: string): Buffer | undefined {
     return this.blobs.get(sha256);
   }
   hasBlob(sha256: string): boolean {
     return this.blobs.has(sha256);
   }
+}
+
+/** Where a transaction stands (see Store.transact). */
+interface TxState {
+  readonly request: string | undefined;
+  begun: boolean;
+  closed: boolean;
+  /** The log head when the transaction began: whether anything was written is judged against it. */
+  before: number;
+  answered: { value: unknown } | undefined;
+  /** Source cache rows waiting for the first write, to join its transaction. */
+  readonly joining: (() => void)[];
 }
 
 /** Thrown through the command when its request turns out to be recorded already: what it wrote is rolled back. */
@@ -301,7 +398,7 @@ class AnsweredMeanwhile extends Error {
 function mismatch(key: RequestKey, recorded: RecordedRequest): SopError {
   const what = recorded.command === key.command ? `sop ${recorded.command} with other arguments, or as another user` : `sop ${recorded.command}`;
   return new SopError('request.mismatch', `request id "${printable(key.id)}" was already used at ${recorded.at} by ${what}; nothing was done`, {
-    hint: 'give every new command a new request id; repeat an id only to retry the very same command',
+    data: { request: key.id, command: recorded.command, at: recorded.at },
   });
 }
 
@@ -315,7 +412,7 @@ export type { SourceKind } from './source-cache.js';
 export type { AuditReads, RawEventRow, StoredInstanceRow, StoredDefinitionRow, StoredUserRow } from './audit-reads.js';
 export { SCHEMA_VERSION } from './migrations/index.js';
 export { BUSY_TIMEOUT_MS } from './open.js';
-export { BEGIN_RETRIES, writeTransaction } from './tx.js';
+export { BEGIN_RETRIES } from './tx.js';
 export { storeFailure, isDamage } from './failures.js';
 export { sqliteVersionOk, MINIMUM_SQLITE } from './sqlite-version.js';
 export type { RequestKey, RecordedRequest, RecordedAnswer } from './requests.js';

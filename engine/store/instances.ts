@@ -9,7 +9,6 @@ import type Database from 'better-sqlite3';
 import { SopError } from '../errors.js';
 import { canonicalJson } from './canonical-json.js';
 import type { Log } from './log.js';
-import { writeTransaction } from './tx.js';
 import type {
   Appended,
   Instance,
@@ -89,63 +88,63 @@ export class Instances {
     );
   }
 
-  /** Creates the instance at version 1 together with its `started` event, atomically. */
-  create<S>(input: NewInstance<S>): Instance<S> {
+  /** Creates the instance at version 1 together with its `started` event; call inside a write transaction (see WriteTx). */
+  create<S>(input: NewInstance<S>, request: string | undefined): Instance<S> {
     expectType(input.event, ['started'], 'create an instance');
-    return writeTransaction(this.db, () => {
-      const def = this.selectSop.get(input.definitionHash) as { sop_id: string } | undefined;
-      if (def === undefined) {
-        throw new SopError('store.unknown-definition', `no stored definition ${input.definitionHash}`, {
-          hint: 'store the definition with putDefinition first',
-        });
-      }
-      if (this.selectVersion.get(input.id) !== undefined) {
-        throw new SopError('store.instance-exists', `instance ${input.id} already exists`, {
-          hint: 'choose another id',
-        });
-      }
-      const at = this.now();
-      this.insert.run(
-        input.id, def.sop_id, input.definitionHash, input.title,
-        canonicalJson(input.state), input.event.by.user, at, at,
-      );
-      // The pinning goes into the chained event itself: the instance row is only a cache.
-      this.log.append('event', input.id, 1, at, { ...input.event, definition: input.definitionHash });
-      return this.get<S>(input.id)!;
-    });
+    const def = this.selectSop.get(input.definitionHash) as { sop_id: string } | undefined;
+    if (def === undefined) {
+      throw new SopError('store.unknown-definition', `no stored definition ${input.definitionHash}`, { data: { definition: input.definitionHash } });
+    }
+    if (this.selectVersion.get(input.id) !== undefined) {
+      throw new SopError('store.instance-exists', `instance ${input.id} already exists`, { data: { instance: input.id } });
+    }
+    const at = this.now();
+    this.insert.run(
+      input.id, def.sop_id, input.definitionHash, input.title,
+      canonicalJson(input.state), input.event.by.user, at, at,
+    );
+    // The pinning goes into the chained event itself: the instance row is only a cache.
+    this.log.append('event', input.id, 1, at, { ...input.event, definition: input.definitionHash }, request);
+    return this.get<S>(input.id)!;
   }
 
   /**
    * Appends a state-changing event: checks that the instance is still at
    * `expectedVersion`, writes the event as version + 1 and replaces the
-   * cached state (and status/outcome/title when `update` says so), all in one
-   * immediate transaction. `alongside` runs inside that transaction once the
-   * version has been checked (the event's output contents), so a conflict
-   * writes none of it.
+   * cached state (and status/outcome/title when `update` says so); call
+   * inside a write transaction (see WriteTx), which makes it atomic.
+   * `alongside` runs once the version has been checked (the event's output
+   * contents), so a conflict writes none of it.
    */
-  append(instanceId: string, expectedVersion: number, event: SopEvent, state: unknown, update: InstanceUpdate = {}, alongside?: () => void): Appended {
+  append(
+    instanceId: string,
+    expectedVersion: number,
+    event: SopEvent,
+    state: unknown,
+    update: InstanceUpdate,
+    request: string | undefined,
+    alongside?: () => void,
+  ): Appended {
     expectType(event, ['started', 'completed', 'cancelled'], 'append an event');
-    return writeTransaction(this.db, () => {
-      this.checkVersion(instanceId, expectedVersion);
-      alongside?.();
-      const at = this.now();
-      const version = expectedVersion + 1;
-      const seq = this.log.append('event', instanceId, version, at, event);
-      const hasOutcome = update.outcome !== undefined;
-      const info =
-        update.status === undefined && update.title === undefined && !hasOutcome
-          ? this.update.run(version, canonicalJson(state), at, instanceId, expectedVersion)
-          : this.updateAll.run(
-              version, canonicalJson(state), at,
-              update.status ?? null, update.title ?? null,
-              hasOutcome ? 1 : 0, hasOutcome ? update.outcome : null,
-              instanceId, expectedVersion,
-            );
-      // Cannot happen inside the transaction after checkVersion; if it ever
-      // does, throwing rolls the log entry back too.
-      if (info.changes !== 1) throw new Error(`instance ${instanceId} was not updated`);
-      return { seq, version, at };
-    });
+    this.checkVersion(instanceId, expectedVersion);
+    alongside?.();
+    const at = this.now();
+    const version = expectedVersion + 1;
+    const seq = this.log.append('event', instanceId, version, at, event, request);
+    const hasOutcome = update.outcome !== undefined;
+    const info =
+      update.status === undefined && update.title === undefined && !hasOutcome
+        ? this.update.run(version, canonicalJson(state), at, instanceId, expectedVersion)
+        : this.updateAll.run(
+            version, canonicalJson(state), at,
+            update.status ?? null, update.title ?? null,
+            hasOutcome ? 1 : 0, hasOutcome ? update.outcome : null,
+            instanceId, expectedVersion,
+          );
+    // Cannot happen inside the transaction after checkVersion; if it ever
+    // does, throwing rolls the log entry back too.
+    if (info.changes !== 1) throw new Error(`instance ${instanceId} was not updated`);
+    return { seq, version, at };
   }
 
   /**
@@ -160,17 +159,15 @@ export class Instances {
    * `instanceId` null records a refusal that concerns no existing instance
    * (e.g. a refused start); then there is nothing to check.
    */
-  refuse(instanceId: string | null, expectedVersion: number | null, event: SopEvent): Recorded {
+  refuse(instanceId: string | null, expectedVersion: number | null, event: SopEvent, request: string | undefined): Recorded {
     expectType(event, ['refused'], 'record a refusal');
-    return writeTransaction(this.db, () => {
-      const at = this.now();
-      if (instanceId === null) {
-        return { seq: this.log.append('event', null, null, at, event), at };
-      }
-      if (expectedVersion === null) throw new Error('refuse: expectedVersion is required for an instance');
-      this.checkVersion(instanceId, expectedVersion);
-      return { seq: this.log.append('event', instanceId, null, at, event), at };
-    });
+    const at = this.now();
+    if (instanceId === null) {
+      return { seq: this.log.append('event', null, null, at, event, request), at };
+    }
+    if (expectedVersion === null) throw new Error('refuse: expectedVersion is required for an instance');
+    this.checkVersion(instanceId, expectedVersion);
+    return { seq: this.log.append('event', instanceId, null, at, event, request), at };
   }
 
   get<S = unknown>(id: string): Instance<S> | undefined {
@@ -220,15 +217,12 @@ export class Instances {
   private checkVersion(instanceId: string, expected: number): void {
     const row = this.selectVersion.get(instanceId) as { version: number } | undefined;
     if (row === undefined) {
-      throw new SopError('store.unknown-instance', `no instance ${instanceId}`, {
-        hint: 'run `sop list` to see the instances',
-      });
+      throw new SopError('store.unknown-instance', `no instance ${instanceId}`, { data: { instance: instanceId } });
     }
     if (row.version !== expected) {
-      throw new SopError(
-        'store.conflict',
-        `instance ${instanceId} changed since you read it (version ${expected}, now ${row.version}); run \`sop status ${instanceId}\` and try again`,
-      );
+      throw new SopError('store.conflict', `instance ${instanceId} changed since you read it (version ${expected}, now ${row.version})`, {
+        data: { instance: instanceId, expected, version: row.version },
+      });
     }
   }
 }

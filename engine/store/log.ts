@@ -28,11 +28,6 @@ export type RawLogRow = [seq: number, kind: LogKind, instanceId: string | null, 
 const COLUMNS = 'seq, kind, instance_id, version, at, payload, prev_hash, hash';
 
 export class Log {
-  /**
-   * The request (see Store.runRequest) whose writes are under way: its id is
-   * added to every payload appended meanwhile, so that it is under the chain.
-   */
-  request: string | undefined;
   private readonly insert: Database.Statement;
   private readonly selectHead: Database.Statement;
   private readonly selectHeadRow: Database.Statement;
@@ -57,9 +52,13 @@ export class Log {
     this.selectOfInstance = db.prepare(`SELECT ${COLUMNS} FROM log WHERE instance_id = ? ORDER BY seq`);
   }
 
-  /** Appends one entry, chained to the current head; call inside a write transaction. Returns its seq. */
-  append(kind: LogKind, instanceId: string | null, version: number | null, at: string, payload: object): number {
-    const text = canonicalJson(this.request === undefined ? payload : { ...payload, request: this.request });
+  /**
+   * Appends one entry, chained to the current head; call inside a write
+   * transaction. `request` is the id of the request that writes it: it goes
+   * into the payload, so that it is under the chain. Returns its seq.
+   */
+  append(kind: LogKind, instanceId: string | null, version: number | null, at: string, payload: object, request: string | undefined): number {
+    const text = canonicalJson(request === undefined ? payload : { ...payload, request });
     const head = this.checkedHead();
     const seq = head.seq + 1;
     const hash = chainHash(head.hash, { seq, kind, instanceId, version, at }, text);

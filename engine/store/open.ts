@@ -9,7 +9,7 @@ import { SopError } from '../errors.js';
 import { migrations, SCHEMA_VERSION } from './migrations/index.js';
 import { damaged, isDamage, storeFailure } from './failures.js';
 import { sqliteVersionOk } from './sqlite-version.js';
-import { refuseWrites, writeTransaction } from './tx.js';
+import { Writer } from './tx.js';
 
 export const BUSY_TIMEOUT_MS = 5000;
 
@@ -22,14 +22,18 @@ export interface OpenOptions {
   sqliteVersion?: string;
 }
 
+/** An open, migrated connection, and how it may write. */
+export interface Opened {
+  db: Database.Database;
+  writer: Writer;
+}
+
 let librarySqlite: string | undefined;
 
 /** Opens (creating if allowed) and migrates the store at `file`. */
-export function openDatabase(file: string, options: OpenOptions = {}): Database.Database {
+export function openDatabase(file: string, options: OpenOptions = {}): Opened {
   if (options.mustExist && !fs.existsSync(file)) {
-    throw new SopError('store.not-found', `no store at ${file}`, {
-      hint: 'create it with `sop init --admin <name>`, or point at the right file with --db or SOP_DB',
-    });
+    throw new SopError('store.not-found', `no store at ${file}`, { data: { file } });
   }
   let db: Database.Database;
   try {
@@ -42,9 +46,9 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
     // The library is the same for every connection of the process: ask it once.
     librarySqlite ??= db.prepare('SELECT sqlite_version()').pluck().get() as string;
     const version = options.sqliteVersion ?? librarySqlite;
-    if (!sqliteVersionOk(version)) refuseWrites(db, version);
-    migrate(db, file);
-    return db;
+    const writer = new Writer(db, sqliteVersionOk(version) ? undefined : version);
+    migrate(writer, file);
+    return { db, writer };
   } catch (e) {
     db.close();
     throw e instanceof SopError ? e : openError(file, e);
@@ -64,10 +68,9 @@ function configure(db: Database.Database, busyTimeoutMs: number): void {
   // converts a fresh file. It is the first read of the file, so a file that
   // is not SQLite fails here with SQLITE_NOTADB.
   const mode = db.pragma('journal_mode = WAL', { simple: true });
-  if (mode !== 'wal') {
-    throw new SopError('store.open-failed', `cannot switch ${db.name} to WAL journal mode (it stays "${String(mode)}")`, {
-      hint: 'the store must be on a local file system that supports shared memory; move it off network drives',
-    });
+  // A store in memory (`:memory:`, for a program or a test that keeps nothing) has no file to share.
+  if (mode !== 'wal' && !db.memory) {
+    throw new SopError('store.open-failed', `cannot switch ${db.name} to WAL journal mode (it stays "${String(mode)}")`, { data: { file: db.name, journalMode: String(mode) } });
   }
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
@@ -82,11 +85,12 @@ function configure(db: Database.Database, busyTimeoutMs: number): void {
  * opening a fresh file at once serialize here, and the second one re-reads
  * user_version inside the transaction and finds nothing to do.
  */
-function migrate(db: Database.Database, file: string): void {
+function migrate(writer: Writer, file: string): void {
+  const db = writer.db;
   const current = () => db.pragma('user_version', { simple: true }) as number;
   checkNotNewer(current(), file);
   if (current() === SCHEMA_VERSION) return;
-  writeTransaction(db, () => {
+  writer.write(() => {
     const from = current();
     checkNotNewer(from, file);
     if (from === 0) {
@@ -94,9 +98,7 @@ function migrate(db: Database.Database, file: string): void {
       // scribble our schema into it.
       const tables = db.prepare(`SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'`).get() as { n: number };
       if (tables.n > 0) {
-        throw new SopError('store.not-a-database', `${file} is an SQLite database, but not a sop store`, {
-          hint: 'choose another file for the store; this one belongs to another program',
-        });
+        throw new SopError('store.not-a-database', `${file} is an SQLite database, but not a sop store`, { data: { file, foreign: true } });
       }
     }
     for (const m of migrations) {
@@ -111,11 +113,9 @@ function migrate(db: Database.Database, file: string): void {
 
 function checkNotNewer(version: number, file: string): void {
   if (version > SCHEMA_VERSION) {
-    throw new SopError(
-      'store.newer-schema',
-      `${file} has schema version ${version}, but this sop knows only up to version ${SCHEMA_VERSION}`,
-      { hint: 'a newer sop has written this store; upgrade sop to use it (older versions must not touch it)' },
-    );
+    throw new SopError('store.newer-schema', `${file} has schema version ${version}, but this sop knows only up to version ${SCHEMA_VERSION}`, {
+      data: { file, version, known: SCHEMA_VERSION },
+    });
   }
 }
 
@@ -124,10 +124,7 @@ function openError(file: string, e: unknown): SopError {
   const code = (e as { code?: unknown }).code;
   const detail = e instanceof Error ? e.message : String(e);
   if (code === 'SQLITE_NOTADB') {
-    return new SopError('store.not-a-database', `${file} is not an SQLite database (or its header is damaged)`, {
-      hint: 'choose another file for the store; sop will not overwrite this one. If it was a sop store, restore it from a backup',
-      cause: e,
-    });
+    return new SopError('store.not-a-database', `${file} is not an SQLite database (or its header is damaged)`, { data: { file, foreign: false }, cause: e });
   }
   if (isDamage(e)) return damaged(file, `SQLite reports: ${detail}`, e);
   if (typeof code === 'string' && (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM' || code === 'SQLITE_AUTH')) {
@@ -138,17 +135,11 @@ function openError(file: string, e: unknown): SopError {
   }
   if (typeof code === 'string' && /^SQLITE_(BUSY|FULL|IOERR)/.test(code)) return storeFailure(file, e) as SopError;
   const dir = path.dirname(path.resolve(file));
-  const hint = !fs.existsSync(dir)
-    ? `the directory ${dir} does not exist; create it first`
-    : 'check that the path names a regular file on a local disk';
-  return new SopError('store.open-failed', `cannot open the store ${file}: ${detail}`, { hint, cause: e });
+  return new SopError('store.open-failed', `cannot open the store ${file}: ${detail}`, { data: { file, directory: dir, missingDirectory: !fs.existsSync(dir) }, cause: e });
 }
 
 function unwritable(file: string, detail: string, cause: unknown): SopError {
-  return new SopError('store.unwritable', `cannot write to the store ${file}: ${detail}`, {
-    hint: `sop needs write access to ${file} and to its directory (for the -wal and -shm files); check the permissions`,
-    cause,
-  });
+  return new SopError('store.unwritable', `cannot write to the store ${file}: ${detail}`, { data: { file }, cause });
 }
 
 /** Whether the file (or, if absent, its directory) is writable by us. */

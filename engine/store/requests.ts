@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { SopError } from '../errors.js';
-import type { Problem } from '../errors.js';
+import type { ErrorCode, ErrorData, Problem } from '../errors.js';
 
 /** What identifies a request and what it asked for. */
 export interface RequestKey {
@@ -15,10 +15,12 @@ export interface RequestKey {
   argsHash: string;
 }
 
-/** The answer a request gave: its result, or the refusal it was given. */
-export type RecordedAnswer =
-  | { ok: unknown }
-  | { error: { code: string; message: string; hint?: string; exitCode: 1 | 2; problems?: Problem[] } };
+/**
+ * The answer a request gave: its result, or the refusal it was given.
+ * (Stores written before version 0.2 also kept a hint and an exit code in
+ * the refusal; a retry ignores them: the presenter derives both from the code.)
+ */
+export type RecordedAnswer = { ok: unknown } | { error: { code: string; message: string; data?: ErrorData; problems?: Problem[] } };
 
 export interface RecordedRequest extends RequestKey {
   logSeq: number;
@@ -60,8 +62,9 @@ export class Requests {
 export function answerAgain(recorded: RecordedRequest): unknown {
   const a = recorded.answer;
   if ('ok' in a) return a.ok;
-  const { code, message, hint, exitCode, problems } = a.error;
-  throw new SopError(code, message, { exitCode, ...(hint === undefined ? {} : { hint }), ...(problems?.length ? { problems } : {}) });
+  const { code, message, data, problems } = a.error;
+  // Codes are stable: a recorded one is known to every later build.
+  throw new SopError(code as ErrorCode, message, { ...(data ? { data } : {}), ...(problems?.length ? { problems } : {}) });
 }
 
 export function answerOf(e: SopError): RecordedAnswer {
@@ -69,8 +72,7 @@ export function answerOf(e: SopError): RecordedAnswer {
     error: {
       code: e.code,
       message: e.message,
-      ...(e.hint === undefined ? {} : { hint: e.hint }),
-      exitCode: e.exitCode,
+      ...(Object.keys(e.data).length ? { data: e.data } : {}),
       ...(e.problems.length ? { problems: e.problems } : {}),
     },
   };

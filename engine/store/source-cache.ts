@@ -5,7 +5,6 @@
  * read-only store.
  */
 import type Database from 'better-sqlite3';
-import { alongRequest } from './tx.js';
 
 export type SourceKind = 'sop' | 'calendar';
 
@@ -23,21 +22,25 @@ export class SourceCache {
   }
 
   /**
-   * Remembers a result, unless the store is busy or read-only. Within a
-   * changing command the row joins that command's transaction (and is gone
-   * with it when the command is refused); within any other transaction (a
-   * read snapshot) it is left for a later command.
+   * Remembers a result inside the transaction the caller holds (a changing
+   * command's: the row is gone with it when the command is refused). A
+   * failure is left for the command's own writes to meet and report.
+   */
+  putInTransaction(key: string, kind: SourceKind, result: string): void {
+    try {
+      this.insert.run(key, kind, result);
+    } catch {
+      // See above.
+    }
+  }
+
+  /**
+   * Remembers a result on its own, unless the store is busy or read-only:
+   * a read command never waits for another process's lock for it. Within
+   * any transaction (a read snapshot) it is left for a later command.
    */
   put(key: string, kind: SourceKind, result: string): void {
-    if (this.db.readonly) return;
-    const insert = () => {
-      try {
-        this.insert.run(key, kind, result);
-      } catch {
-        // The request's own writes will meet whatever went wrong, and report it.
-      }
-    };
-    if (alongRequest(this.db, insert) || this.db.inTransaction) return;
+    if (this.db.readonly || this.db.inTransaction) return;
     const timeout = this.db.pragma('busy_timeout', { simple: true }) as number;
     try {
       this.db.pragma('busy_timeout = 0');

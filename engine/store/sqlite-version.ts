@@ -29,6 +29,6 @@ function parts(version: string): number[] | undefined {
 /** The refusal for a write on a library older than 3.51.3. */
 export function sqliteTooOld(version: string): SopError {
   return new SopError('store.sqlite-too-old', `this sop runs on SQLite ${version}, older than ${MINIMUM_SQLITE}, which can corrupt a shared store when several people write at once; sop only reads with it`, {
-    hint: 'reinstall sop (npm ci) so that better-sqlite3 brings a newer SQLite, or use a sop built with SQLite 3.51.3 or later',
+    data: { version, minimum: MINIMUM_SQLITE },
   });
 }

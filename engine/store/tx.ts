@@ -1,8 +1,9 @@
 /**
- * Every write goes through `writeTransaction`. It is IMMEDIATE because with
- * several processes a deferred transaction that reads and then writes fails
- * with SQLITE_BUSY at once (its snapshot is stale; the busy timeout does not
- * help), while an immediate one takes the write lock up front and waits.
+ * How the store's connection writes. Every write runs inside a transaction
+ * that this object opens IMMEDIATE: with several processes, a deferred
+ * transaction that reads and then writes fails with SQLITE_BUSY at once
+ * (its snapshot is stale; the busy timeout does not help), while an
+ * immediate one takes the write lock up front and waits.
  *
  * The BEGIN is issued here rather than by better-sqlite3's
  * `db.transaction(fn).immediate()`, to tell a busy BEGIN apart from any
@@ -22,159 +23,94 @@ export const BEGIN_RETRIES = 3;
 /** The random pause before each retry, in ms: writers that gave up together do not come back together. */
 const RETRY_PAUSE_MS = { min: 20, max: 200 };
 
-interface Control {
-  begin: Database.Statement;
-  commit: Database.Statement;
-  rollback: Database.Statement;
-}
+export class Writer {
+  private readonly beginStatement: Database.Statement;
+  private readonly commitStatement: Database.Statement;
+  private readonly rollbackStatement: Database.Statement;
 
-const controls = new WeakMap<Database.Database, Control>();
-/** Connections opened on a SQLite library too old to write with, and its version. */
-const tooOld = new WeakMap<Database.Database, string>();
-
-/** Marks a connection as read-only because its SQLite library is too old (see sqlite-version.ts). */
-export function refuseWrites(db: Database.Database, sqliteVersion: string): void {
-  tooOld.set(db, sqliteVersion);
-}
-
-/** A transaction that the first write of a deferred transaction opens and holds to its end (see deferredWriteTransaction). */
-interface Deferred {
-  open: boolean;
-  begun: () => void;
-  /** Writes that wait for the request's own first write, to join its transaction (see alongRequest). */
-  joining: (() => void)[];
-}
-const deferred = new WeakMap<Database.Database, Deferred>();
-
-export function writeTransaction<T>(db: Database.Database, fn: () => T): T {
-  if (!db.inTransaction) {
-    const version = tooOld.get(db);
-    if (version !== undefined) throw sqliteTooOld(version);
+  /**
+   * @param tooOld the version of an SQLite library too old to write with
+   *   (see sqlite-version.ts): then every write is refused.
+   */
+  constructor(
+    readonly db: Database.Database,
+    private readonly tooOld?: string,
+  ) {
+    this.beginStatement = db.prepare('BEGIN IMMEDIATE');
+    this.commitStatement = db.prepare('COMMIT');
+    this.rollbackStatement = db.prepare('ROLLBACK');
   }
-  const held = deferred.get(db);
-  if (held && !held.open) {
-    begin(db, controlOf(db));
-    held.open = true;
+
+  /** Runs `fn` in its own IMMEDIATE transaction, or as a savepoint of the one the connection holds. */
+  write<T>(fn: () => T): T {
+    if (this.db.inTransaction) return this.savepoint(fn);
+    this.begin();
+    let result: T;
     try {
-      held.begun();
-      for (const write of held.joining.splice(0)) write();
+      result = fn();
+      this.commitStatement.run();
     } catch (e) {
-      rollback(db);
-      held.open = false;
-      throw writeError(db, e);
+      this.rollback();
+      throw this.failure(e);
+    }
+    return result;
+  }
+
+  /** Runs `fn` atomically inside the open transaction: what it wrote is undone if it throws. */
+  savepoint<T>(fn: () => T): T {
+    try {
+      return this.db.transaction(fn)();
+    } catch (e) {
+      throw this.failure(e);
     }
   }
-  if (db.inTransaction) {
-    // Inside the caller's transaction, which holds the write lock already: a savepoint.
-    try {
-      return db.transaction(fn)();
-    } catch (e) {
-      throw writeError(db, e);
+
+  /** Opens an IMMEDIATE transaction (a busy BEGIN is retried, see above). */
+  begin(): void {
+    if (this.tooOld !== undefined) throw sqliteTooOld(this.tooOld);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        this.beginStatement.run();
+        return;
+      } catch (e) {
+        if (!sqliteCode(e)?.startsWith('SQLITE_BUSY') || attempt >= BEGIN_RETRIES) throw this.failure(e);
+        pause(RETRY_PAUSE_MS.min + Math.random() * (RETRY_PAUSE_MS.max - RETRY_PAUSE_MS.min));
+      }
     }
   }
-  const control = controlOf(db);
-  begin(db, control);
-  let result: T;
-  try {
-    result = fn();
-    control.commit.run();
-  } catch (e) {
-    rollback(db);
-    throw writeError(db, e);
-  }
-  return result;
-}
 
-/**
- * Runs `write`, a write that is not the request's own (a cache row), as part
- * of the request running on this connection: in its transaction if it holds
- * one, else when its first write opens it. A request that writes nothing,
- * or is rolled back, leaves none of it: a refused command changes nothing.
- * False when no request runs (the caller writes on its own).
- */
-export function alongRequest(db: Database.Database, write: () => void): boolean {
-  const held = deferred.get(db);
-  if (!held) return false;
-  if (held.open && db.inTransaction) write();
-  else held.joining.push(write);
-  return true;
-}
-
-/**
- * Runs `fn` so that its first write opens an IMMEDIATE transaction which
- * stays open until `fn` ends: what `fn` reads and computes before writing
- * holds no lock (the writes check versions, as always), and all its writes
- * join one transaction. `begun` runs first inside that transaction; once
- * `fn` has returned or thrown, `settle` runs inside it and says whether to
- * commit. If `fn` never writes, neither runs and no lock is taken.
- */
-export function deferredWriteTransaction<T>(
-  db: Database.Database,
-  hooks: { begun: () => void; settle: (outcome: { value: T } | { error: unknown }) => boolean },
-  fn: () => T,
-): T {
-  if (deferred.has(db) || db.inTransaction) return fn();
-  const held: Deferred = { open: false, begun: hooks.begun, joining: [] };
-  deferred.set(db, held);
-  let outcome: { value: T } | { error: unknown };
-  try {
-    outcome = { value: fn() };
-  } catch (e) {
-    outcome = { error: e };
-  } finally {
-    deferred.delete(db);
-  }
-  if (held.open && db.inTransaction) {
+  commit(): void {
     try {
-      if (hooks.settle(outcome)) controlOf(db).commit.run();
-      else rollback(db);
+      this.commitStatement.run();
     } catch (e) {
-      rollback(db);
-      throw writeError(db, e);
+      this.rollback();
+      throw this.failure(e);
     }
   }
-  if ('error' in outcome) throw outcome.error;
-  return outcome.value;
-}
 
-function rollback(db: Database.Database): void {
-  // SQLite has already rolled back after some errors (a full disk, an I/O error).
-  if (!db.inTransaction) return;
-  try {
-    controlOf(db).rollback.run();
-  } catch {
-    // The original failure is what the person needs to see.
-  }
-}
-
-function begin(db: Database.Database, control: Control): void {
-  for (let attempt = 0; ; attempt++) {
+  rollback(): void {
+    // SQLite has already rolled back after some errors (a full disk, an I/O error).
+    if (!this.db.inTransaction) return;
     try {
-      control.begin.run();
-      return;
-    } catch (e) {
-      if (!sqliteCode(e)?.startsWith('SQLITE_BUSY') || attempt >= BEGIN_RETRIES) throw writeError(db, e);
-      pause(RETRY_PAUSE_MS.min + Math.random() * (RETRY_PAUSE_MS.max - RETRY_PAUSE_MS.min));
+      this.rollbackStatement.run();
+    } catch {
+      // The original failure is what the person needs to see.
     }
   }
-}
 
-function controlOf(db: Database.Database): Control {
-  let control = controls.get(db);
-  if (!control) {
-    control = { begin: db.prepare('BEGIN IMMEDIATE'), commit: db.prepare('COMMIT'), rollback: db.prepare('ROLLBACK') };
-    controls.set(db, control);
+  /** Whether writes are refused on this connection (its SQLite library is too old). */
+  get readOnly(): boolean {
+    return this.tooOld !== undefined || this.db.readonly;
   }
-  return control;
+
+  /** Turns SQLite's lock, permission, space and damage failures into SopErrors; leaves the rest as they are. */
+  failure(e: unknown): unknown {
+    if (e instanceof SopError) return e;
+    return storeFailure(this.db.name, e);
+  }
 }
 
 /** Sleeps without spinning: the store's API is synchronous. */
 function pause(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-/** Turns SQLite's lock, permission, space and damage failures into SopErrors; leaves the rest as they are. */
-export function writeError(db: Database.Database, e: unknown): unknown {
-  if (e instanceof SopError) return e;
-  return storeFailure(db.name, e);
 }

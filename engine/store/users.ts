@@ -5,7 +5,6 @@
 import type Database from 'better-sqlite3';
 import { SopError } from '../errors.js';
 import type { Log } from './log.js';
-import { writeTransaction } from './tx.js';
 import type { ActorMeta, User, UserAction, UserChange } from './types.js';
 
 interface UserRow {
@@ -51,40 +50,33 @@ export class Users {
     return (this.countLog.get() as { any: 0 | 1 }).any === 0;
   }
 
+  /*
+   * The changes below run inside a write transaction (see WriteTx), which
+   * makes each one atomic; `request` is the id of the request that writes.
+   */
+
   /** Creates the first administrator; only on an empty store, so it cannot be used to seize an existing one. */
-  initAdmin(name: string, by: ActorMeta): User {
-    return writeTransaction(this.db, () => {
-      if (!this.isEmpty()) {
-        throw new SopError('store.not-empty', 'the store is already initialized', {
-          hint: 'ask an administrator to add you with `sop user add`',
-        });
-      }
-      return this.create(name, { admin: true }, by, 'init-admin');
-    });
+  initAdmin(name: string, by: ActorMeta, request: string | undefined): User {
+    if (!this.isEmpty()) throw new SopError('store.not-empty', 'the store is already initialized', { data: { file: this.db.name } });
+    return this.create(name, { admin: true }, by, 'init-admin', request);
   }
 
-  add(name: string, user: NewUser, by: ActorMeta): User {
-    return writeTransaction(this.db, () => {
-      if (this.selectUser.get(name) !== undefined) {
-        throw new SopError('store.user-exists', `user ${name} already exists`, {
-          hint: `change their roles with \`sop user roles ${name}\``,
-        });
-      }
-      return this.create(name, user, by, 'add');
-    });
+  add(name: string, user: NewUser, by: ActorMeta, request: string | undefined): User {
+    if (this.selectUser.get(name) !== undefined) throw new SopError('store.user-exists', `user ${name} already exists`, { data: { user: name } });
+    return this.create(name, user, by, 'add', request);
   }
 
   /** Replaces the user's roles. */
-  setRoles(name: string, roles: string[], by: ActorMeta): User {
-    return this.changeRoles(name, 'set-roles', by, () => new Set(roles));
+  setRoles(name: string, roles: string[], by: ActorMeta, request: string | undefined): User {
+    return this.changeRoles(name, 'set-roles', by, request, () => new Set(roles));
   }
 
-  addRoles(name: string, roles: string[], by: ActorMeta): User {
-    return this.changeRoles(name, 'add-roles', by, (old) => new Set([...old, ...roles]));
+  addRoles(name: string, roles: string[], by: ActorMeta, request: string | undefined): User {
+    return this.changeRoles(name, 'add-roles', by, request, (old) => new Set([...old, ...roles]));
   }
 
-  removeRoles(name: string, roles: string[], by: ActorMeta): User {
-    return this.changeRoles(name, 'remove-roles', by, (old) => new Set(old.filter((r) => !roles.includes(r))));
+  removeRoles(name: string, roles: string[], by: ActorMeta, request: string | undefined): User {
+    return this.changeRoles(name, 'remove-roles', by, request, (old) => new Set(old.filter((r) => !roles.includes(r))));
   }
 
   /**
@@ -92,18 +84,14 @@ export class Users {
    * administrator cannot be removed; checking it inside the transaction is
    * what makes two admins removing each other at once safe.
    */
-  remove(name: string, by: ActorMeta): void {
-    writeTransaction(this.db, () => {
-      const row = this.requireRow(name);
-      if (row.is_admin === 1 && (this.countAdmins.get() as { n: number }).n <= 1) {
-        throw new SopError('store.last-admin', `${name} is the last administrator and cannot be removed`, {
-          hint: 'make another user an administrator first',
-        });
-      }
-      this.deleteUser.run(name);
-      const change: UserChange = { action: 'remove', user: name, by };
-      this.log.append('user', null, null, this.now(), change);
-    });
+  remove(name: string, by: ActorMeta, request: string | undefined): void {
+    const row = this.requireRow(name);
+    if (row.is_admin === 1 && (this.countAdmins.get() as { n: number }).n <= 1) {
+      throw new SopError('store.last-admin', `${name} is the last administrator and cannot be removed`, { data: { user: name } });
+    }
+    this.deleteUser.run(name);
+    const change: UserChange = { action: 'remove', user: name, by };
+    this.log.append('user', null, null, this.now(), change, request);
   }
 
   get(name: string): User | undefined {
@@ -115,36 +103,34 @@ export class Users {
     return (this.selectAll.all() as UserRow[]).map((r) => this.toUser(r));
   }
 
-  private create(name: string, user: NewUser, by: ActorMeta, action: UserAction): User {
+  private create(name: string, user: NewUser, by: ActorMeta, action: UserAction, request: string | undefined): User {
     const at = this.now();
     const admin = user.admin === true;
     this.insertUser.run(name, admin ? 1 : 0, at);
     const roles = [...new Set(user.roles ?? [])].sort();
     for (const role of roles) this.insertRole.run(name, role);
     const change: UserChange = { action, user: name, admin, roles, by };
-    this.log.append('user', null, null, at, change);
+    this.log.append('user', null, null, at, change, request);
     return this.get(name)!;
   }
 
   /** Applies a role change; logs it only when the role set actually changed. */
-  private changeRoles(name: string, action: UserAction, by: ActorMeta, next: (old: string[]) => Set<string>): User {
-    return writeTransaction(this.db, () => {
-      this.requireRow(name);
-      const old = this.roles(name);
-      const roles = [...next(old)].sort();
-      if (roles.length === old.length && roles.every((r, i) => r === old[i])) return this.get(name)!;
-      this.deleteRoles.run(name);
-      for (const role of roles) this.insertRole.run(name, role);
-      const change: UserChange = { action, user: name, roles, by };
-      this.log.append('user', null, null, this.now(), change);
-      return this.get(name)!;
-    });
+  private changeRoles(name: string, action: UserAction, by: ActorMeta, request: string | undefined, next: (old: string[]) => Set<string>): User {
+    this.requireRow(name);
+    const old = this.roles(name);
+    const roles = [...next(old)].sort();
+    if (roles.length === old.length && roles.every((r, i) => r === old[i])) return this.get(name)!;
+    this.deleteRoles.run(name);
+    for (const role of roles) this.insertRole.run(name, role);
+    const change: UserChange = { action, user: name, roles, by };
+    this.log.append('user', null, null, this.now(), change, request);
+    return this.get(name)!;
   }
 
   private requireRow(name: string): UserRow {
     const row = this.selectUser.get(name) as UserRow | undefined;
     if (row === undefined) {
-      throw new SopError('store.unknown-user', `no user ${name}`, { hint: 'run `sop user list` to see the users' });
+      throw new SopError('store.unknown-user', `no user ${name}`, { data: { user: name } });
     }
     return row;
   }

@@ -170,7 +170,7 @@ export function sopPaths(def: SopDefinition, options: PathOptions = {}): SopPath
 
 function tooMany(def: SopDefinition, reason: string): SopError {
   return new SopError('paths.too-many', `SOP "${def.id}" has too many paths from its start to its ends to list (${reason})`, {
-    hint: 'the flow has many decisions in a row or many loops: look at it with sop graph, or split the SOP',
+    data: { sop: def.id },
   });
 }
 

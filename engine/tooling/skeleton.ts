@@ -21,12 +21,12 @@ export interface SkeletonOptions {
 export function assertNewSopId(id: string): void {
   if (!KEBAB_ID.test(id) || id.length > 64) {
     throw new SopError('sop.invalid-id', `"${id}" cannot be an SOP id: use lowercase letters and digits separated by single hyphens, at most 64 characters`, {
-      hint: 'for example: sop new permohonan-surat-keterangan',
+      data: { sop: id, reserved: false },
     });
   }
   if (RESERVED_IDS.has(id)) {
     throw new SopError('sop.invalid-id', `"${id}" is reserved: ${id}.yaml in the SOP folder is the office calendar`, {
-      hint: 'choose another id',
+      data: { sop: id, reserved: true },
     });
   }
 }

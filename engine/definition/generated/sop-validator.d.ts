@@ -10,3 +10,5 @@ declare const validate: ((data: unknown) => boolean) & { errors?: SchemaError[] 
 export default validate;
 /** The schema the validator was compiled from (schemas/sop.schema.json). */
 export declare const schemaJson: unknown;
+/** The schema of the office calendar (schemas/calendar.schema.json). */
+export declare const calendarSchemaJson: unknown;

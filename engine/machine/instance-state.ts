@@ -3,9 +3,10 @@
  * the instance row is only a shortcut that replay must reproduce exactly.
  */
 import type { SopDefinition } from '../definition/types.js';
-import type { StoredEvent, SopEvent } from '../store/index.js';
-import { foldEvents } from '../machine/fold.js';
-import type { InstanceState, MachineEvent } from '../machine/index.js';
+import type { SopEvent } from '../events.js';
+import { foldEvents } from './fold.js';
+import type { InstanceState } from './fold.js';
+import type { MachineEvent } from './build-machine.js';
 
 export interface RuntimeState extends InstanceState {
   /** Case actors (Pemohon, Pengguna) bound at start: actor id -> user name. */
@@ -22,7 +23,7 @@ export function machineEventOf(event: SopEvent): MachineEvent | undefined {
 }
 
 /** Folds an instance's events (refusals skipped) into its state. */
-export function deriveState(def: SopDefinition, events: readonly Pick<StoredEvent, 'version' | 'event'>[]): RuntimeState {
+export function deriveState(def: SopDefinition, events: readonly { version: number | null; event: SopEvent }[]): RuntimeState {
   const applied = events.filter((e) => e.version !== null);
   const started = applied[0]?.event;
   const machine = foldEvents(

@@ -1,0 +1,96 @@
+/**
+ * What a person at the terminal should do next, for each engine error: the
+ * engine says what happened (its code and data); the hint names the `sop`
+ * command or option that helps. The web has hints of its own.
+ */
+import type { ErrorCode, ErrorData, SopError } from '../engine/index.js';
+
+type Hint = (d: ErrorData) => string | undefined;
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? ''));
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+
+const HINTS: Partial<Record<ErrorCode, Hint>> = {
+  'assign.role-actor': (d) => `an administrator grants it: sop user grant <user> ${str(d.actor)}`,
+  'assign.unknown-actor': (d) => (list(d.caseActors).length ? `actors bound per instance: ${list(d.caseActors).join(', ')}` : 'this SOP has no actors bound per instance'),
+  'auth.not-actor': (d) =>
+    d.bound !== undefined
+      ? `act as ${str(d.bound)}: --as ${str(d.bound)}`
+      : `someone with the role acts (see sop user list), or an administrator grants it: sop user grant ${str(d.user)} ${str(d.role)}`,
+  'auth.not-admin': () => 'ask an administrator (see `sop user list`) to do it',
+  'auth.not-allowed': () => 'ask them, or an administrator',
+  'auth.unknown-user': (d) =>
+    d.file !== undefined ? 'say who you are with --as <user> or SOP_USER; an administrator registers people with `sop user add`' : 'see sop user list',
+  'calendar.ambiguous': () => 'keep one calendar file and delete the other',
+  'calendar.invalid': () => 'fix the problems listed, or remove the file to use the default calendar (Asia/Makassar, Monday-Friday 08:00-16:00)',
+  'calendar.no-working-time': () => 'give at least one weekday working hours in calendar.yaml (workingHours)',
+  'cancel.invalid-reason': () => 'say why: --reason "..."',
+  'choice.required': (d) => choose(d),
+  'choice.unknown': (d) => choose(d),
+  'choice.not-allowed': (d) => choose(d),
+  'file.unreadable': () => 'check the permissions of the SOP folder',
+  'instance.finished': (d) => `see sop history ${str(d.instance)}`,
+  'instance.unknown': () => 'see sop list, or sop tasks --all',
+  'list.invalid-status': (d) => `use one of: ${list(d.statuses).join(', ')}`,
+  'machine.invalid-event': () => 'recorded events must always apply; the instance log does not fit this revision of the SOP',
+  'machine.invalid-state': () => 'replay the instance from its events instead of its cached state',
+  'note.invalid': (d) => `write the note as plain text of at most ${str(d.max)} characters`,
+  'output.missing': (d) =>
+    list(d.missing).length > list(d.sensitive).length
+      ? 'give them with --output "<id>=<text>" or --output "<id>=@<file>"'
+      : 'sensitive outputs are asked for at the prompt or read from standard input',
+  'output.missing-blob': () => 'the database is damaged; run sop verify',
+  'output.not-recorded': (d) => `see sop history ${str(d.instance)}`,
+  'output.sensitive-argument': () => 'give it at the prompt, or on standard input',
+  'output.too-large': () => 'store a reference (a path or document number) as text instead',
+  'output.unknown': (d) => (list(d.outputs).length ? `its outputs: ${list(d.outputs).join(', ')}` : 'this step declares no outputs'),
+  'paths.too-many': () => 'the flow has many decisions in a row or many loops: look at it with sop graph, or split the SOP',
+  'replay.nothing': (d) => `its first event is entry ${str(d.firstSeq ?? '?')} at ${str(d.firstAt ?? '?')}`,
+  'request.invalid-id': () => 'use 1 to 128 letters, digits, ".", "_", ":" or "-", starting with a letter or digit (a UUID will do)',
+  'request.mismatch': () => 'give every new command a new request id; repeat an id only to retry the very same command',
+  'role.case-actor': (d) => `bind it per instance: sop start <sop> --assign ${str(d.role)}=<user> (by default the starter)`,
+  'role.unknown': (d) => (d.suggestion ? `did you mean "${str(d.suggestion)}"?` : `roles are actor ids: ${list(d.roles).join(', ')}`),
+  'sop.exists': () => 'edit it, or choose another id',
+  'sop.invalid': (d) => (d.file !== undefined ? `run: sop validate ${str(d.file)}` : undefined),
+  'sop.invalid-id': (d) => (d.reserved ? 'choose another id' : 'for example: sop new permohonan-surat-keterangan'),
+  'sop.not-found': (d) =>
+    d.ran ? 'see sop list for the SOPs that have run' : list(d.known).length ? `known SOPs: ${list(d.known).join(', ')}` : 'the folder holds no SOP files',
+  'sops.unreadable': (d) => (d.missing ? 'run sop from the project folder, or point at the SOPs with --sops <dir> or SOP_DIR' : 'point at the SOPs with --sops <dir> or SOP_DIR'),
+  'start.invalid-title': () => 'give a short title with --title "..."',
+  'store.busy': () => 'another command is still writing; wait for it to finish and try again (with the same --request-id, it is applied once)',
+  'store.conflict': (d) => (d.instance !== undefined ? `run \`sop status ${str(d.instance)}\` and try again` : undefined),
+  'store.damaged': () => 'run `sop verify` to see what can still be checked, and restore the file from a backup',
+  'store.full': () => 'free some space on that disk (or raise the file size limit, ulimit -f), then run the command again',
+  'store.io-error': () => 'the disk may be full, over a file size limit (ulimit -f), or failing; fix that, then run the command again',
+  'store.last-admin': () => 'make another user an administrator first',
+  'store.newer-schema': () => 'a newer sop has written this store; upgrade sop to use it (older versions must not touch it)',
+  'store.not-a-database': (d) =>
+    d.foreign
+      ? 'choose another file for the store; this one belongs to another program'
+      : 'choose another file for the store; sop will not overwrite this one. If it was a sop store, restore it from a backup',
+  'store.not-empty': () => 'an administrator adds people with `sop user add`; to start afresh, use another --db file',
+  'store.not-found': () => 'create it with `sop init --admin <name>`, or point at the right file with --db or SOP_DB',
+  'store.open-failed': (d) =>
+    d.journalMode !== undefined
+      ? 'the store must be on a local file system that supports shared memory; move it off network drives'
+      : d.missingDirectory
+        ? `the directory ${str(d.directory)} does not exist; create it first`
+        : 'check that the path names a regular file on a local disk',
+  'store.sqlite-too-old': () => 'reinstall sop (npm ci) so that better-sqlite3 brings a newer SQLite, or use a sop built with SQLite 3.51.3 or later',
+  'store.unknown-definition': () => 'the database is damaged; run sop verify',
+  'store.unknown-instance': () => 'run `sop list` to see the instances',
+  'store.unknown-user': () => 'run `sop user list` to see the users',
+  'store.unwritable': (d) => `sop needs write access to ${str(d.file)} and to its directory (for the -wal and -shm files); check the permissions`,
+  'store.user-exists': (d) => `change their roles with \`sop user grant ${str(d.user)} <role>\` or \`sop user set-roles ${str(d.user)} <roles...>\``,
+  'user.invalid-name': () => 'use letters, digits, ".", "_", "@" or "-" (at most 64), starting with a letter or digit',
+};
+
+function choose(d: ErrorData): string | undefined {
+  const exits = list(d.exits);
+  return exits.length ? `choose with --choice <${exits.join('|')}>` : undefined;
+}
+
+/** The hint for an engine error, if the CLI has one. */
+export function hintFor(e: SopError): string | undefined {
+  return HINTS[e.code]?.(e.data);
+}

@@ -1,0 +1,472 @@
+/**
+ * The engine as one object: `openEngine` gives it, and every use case of
+ * sop is one of its methods, grouped by what they are about (instances,
+ * people, audit, definitions). The CLI, the server and any embedding
+ * program go through it, so the rules live in one place.
+ *
+ * Every method is asynchronous: a store on a network database answers
+ * later. On the SQLite store each call runs to its end synchronously inside
+ * (one connection serves one call at a time, with no interleaving), and
+ * what only some commands need (the audit, the maintainer's tools, the YAML
+ * parser) is loaded on first use, so a command pays only for itself.
+ */
+import { SopError } from './errors.js';
+import type { OfficeCalendar } from './calendar/calendar.js';
+import type { SopDefinition, Step } from './definition/types.js';
+import type { Checkpoint } from './store/chain.js';
+import { storeFailure } from './store/failures.js';
+import type { User } from './store/types.js';
+import { Context, Office, type Identity } from './runtime/context.js';
+import { sopsFromFolder, type SopSource } from './runtime/sop-source.js';
+import { requestKey } from './runtime/requests.js';
+import { advanceArgs, advanceInstance, pendingStep, secretsToAsk, type AdvanceOptions, type OutputInput } from './runtime/advance.js';
+import { startInstance } from './runtime/start.js';
+import { cancelInstance } from './runtime/cancel.js';
+import { instanceStatus, type StatusView } from './runtime/status.js';
+import { listInstances, tasks, type ListedInstance, type TaskView } from './runtime/inbox.js';
+import { instanceHistory, type InstanceHistory } from './runtime/history.js';
+import { readOutput, type StoredOutput } from './runtime/outputs.js';
+import { addUser, assertUserName, changeRoles, currentUser, initDatabase, removeUser, type RoleChange } from './runtime/people.js';
+import type { OutputSpec } from './definition/types.js';
+import type { VerifyReport } from './audit/verify.js';
+import type { BundleHeader, BundleSummary } from './audit/bundle.js';
+import type { ReplayView } from './audit/replay-view.js';
+import type { ComplianceReport } from './audit/report.js';
+import type { DurationTotal } from './definition/duration.js';
+import type { SopPaths } from './tooling/paths.js';
+import type { SkeletonOptions } from './tooling/skeleton.js';
+import type { Validation } from './definition/validate.js';
+
+export interface EngineOptions {
+  /** The SQLite file of the history. Default `sop.db`; `:memory:` for a store that lives as long as the engine. */
+  db?: string;
+  /** Where SOP definitions come from: a folder of YAML files (default `sops`), or `sopsInMemory({...})`. */
+  sops?: string | SopSource;
+  /** The engine's clock; tests pin it. Default: the system clock. */
+  clock?: () => Date;
+  /** Who acts, unless a call is made through `engine.as(...)`. Reading commands need none; changing ones do. */
+  identity?: Identity;
+  /** Whether the store file may be created. Default false: a missing file is `store.not-found` (only `init` creates one). */
+  create?: boolean;
+}
+
+/**
+ * Opens an engine. The store itself opens on first use, so an engine that
+ * only validates SOP files never touches a database.
+ *
+ * @example
+ * const engine = await openEngine({ db: 'sop.db', sops: 'sops', identity: { user: 'budi', osUser: 'budi' } });
+ * const { id } = await engine.instances.start('pengelolaan-akses-pengguna', { title: 'Akun SIMPEG' });
+ * await engine.as({ user: 'siti', osUser: 'siti' }).instances.advance(id, { step: 'penerimaan-usulan' });
+ * await engine.close();
+ */
+export async function openEngine(options: EngineOptions = {}): Promise<Engine> {
+  const sops = typeof options.sops === 'object' ? options.sops : sopsFromFolder(options.sops ?? 'sops');
+  const office = new Office({ db: options.db ?? 'sop.db', sops, ...(options.clock ? { clock: options.clock } : {}), create: options.create === true });
+  return new Engine(office, options.identity);
+}
+
+/** What `advance` is asked: the step, the decision's exit, the outputs and a note. */
+export interface AdvanceRequest extends AdvanceOptions {
+  /** The caller's id for this change: a retry with the same id is answered from the record, applied once. */
+  requestId?: string;
+  /**
+   * Asked for the step's sensitive outputs that `outputs` does not hold,
+   * before anything is written and only when the request is not already
+   * recorded: a prompt with echo off, a password field. What it returns is
+   * given as protected outputs, never stored.
+   */
+  askSecrets?: (outputs: OutputSpec[]) => Promise<ReadonlyMap<string, string>> | ReadonlyMap<string, string>;
+}
+
+/** What a completed advance answers (a retry gets the same answer). */
+export interface AdvanceResult {
+  completed: string;
+  choice?: string;
+  status: StatusView;
+}
+
+export interface Changing {
+  /** The caller's id for this change: a retry with the same id is answered from the record, applied once. */
+  requestId?: string;
+}
+
+/** An SOP of the catalogue. */
+export interface CatalogEntry {
+  id: string;
+  file: string;
+  number: string;
+  name: string;
+  revision: number;
+  steps: number;
+  actors: { id: string; name: string; kind: 'role' | 'case' }[];
+  totalTime: DurationTotal & { text: string };
+}
+
+export class Engine {
+  readonly instances: Instances;
+  readonly people: People;
+  readonly audit: Audit;
+  readonly definitions: Definitions;
+
+  /** @internal use openEngine. */
+  constructor(
+    private readonly office: Office,
+    readonly identity: Identity | undefined,
+  ) {
+    if (identity) assertUserName(identity.user);
+    const ctx = new Context(office, identity);
+    const call = <T>(fn: () => T | Promise<T>): Promise<T> => guarded(office, fn);
+    this.instances = new Instances(ctx, call);
+    this.people = new People(ctx, call);
+    this.audit = new Audit(ctx, call);
+    this.definitions = new Definitions(ctx, call);
+  }
+
+  /** The same engine acting for someone else (a server holds one engine for everyone). */
+  as(identity: Identity): Engine {
+    return new Engine(this.office, identity);
+  }
+
+  /** Where the store is: its file. */
+  get db(): string {
+    return this.office.db;
+  }
+
+  /** Where the SOP definitions come from: the folder as given, or "memory". */
+  get sops(): string {
+    return this.office.sops.name;
+  }
+
+  /** Closes the store (if it was opened). The engine is not used afterwards. */
+  async close(): Promise<void> {
+    this.office.close();
+  }
+}
+
+type Call = <T>(fn: () => T | Promise<T>) => Promise<T>;
+
+/** Runs a use case; a failure of the store file (locked, full, damaged) comes out as the SopError that names it. */
+async function guarded<T>(office: Office, fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw storeFailure(office.db, e);
+  }
+}
+
+/** Runs `fn` as the changing request `command`, within its transaction (see Store.transact). */
+function changing<T>(ctx: Context, command: string, args: unknown, requestId: string | undefined, fn: (ctx: Context) => T): T {
+  const key = requestKey({ id: requestId, command, args }, ctx.identity.user);
+  return ctx.store.transact(key, (tx) => fn(ctx.within(tx)));
+}
+
+export class Instances {
+  /** @internal */
+  constructor(
+    private readonly ctx: Context,
+    private readonly call: Call,
+  ) {}
+
+  /** Starts an instance of SOP `sopId` with its current definition; the unbound people of the case default to the starter. */
+  start(sopId: string, options: { title?: string; assign?: Record<string, string> } & Changing = {}): Promise<{ id: string }> {
+    return this.call(() => {
+      const args = { sop: sopId, title: options.title ?? null, assign: options.assign ?? {} };
+      return changing(this.ctx, 'start', args, options.requestId, (ctx) => {
+        const inst = startInstance(ctx, sopId, { ...(options.title !== undefined ? { title: options.title } : {}), assign: options.assign ?? {} });
+        return { id: inst.id };
+      });
+    });
+  }
+
+  /**
+   * Completes the current step of instance `id`. Everything is checked
+   * against the state read at the start and written with that version:
+   * someone who completed it first makes this a `store.conflict`. A refusal
+   * is recorded in the history and thrown.
+   */
+  advance(id: string, request: AdvanceRequest = {}): Promise<AdvanceResult> {
+    return this.call(async () => {
+      const step = pendingStep(this.ctx, id);
+      const outputs: OutputInput[] = [...(request.outputs ?? [])];
+      const args = advanceArgs(id, step, { ...request, outputs });
+      const key = requestKey({ id: request.requestId, command: 'advance', args }, this.ctx.identity.user);
+      // Secrets are asked for before the write transaction (nobody holds the store's lock while a person types),
+      // and not at all for a retry that will be answered from the record.
+      const missing = secretsToAsk(step, outputs);
+      if (missing.length && request.askSecrets && this.ctx.store.request(key.id) === undefined) {
+        const secrets = await request.askSecrets(missing);
+        for (const [output, value] of secrets) outputs.push({ id: output, value, protected: true });
+      }
+      const options: AdvanceOptions = { ...request, outputs };
+      return this.ctx.store.transact(key, (tx) => {
+        const ctx = this.ctx.within(tx);
+        const done = advanceInstance(ctx, id, options);
+        return { completed: done.completed, ...(done.choice !== undefined ? { choice: done.choice } : {}), status: instanceStatus(ctx, id) } satisfies AdvanceResult;
+      });
+    });
+  }
+
+  /** Ends an active instance early: its starter or an administrator, with a reason on record. */
+  cancel(id: string, options: { reason: string } & Changing): Promise<{ id: string; status: string }> {
+    return this.call(() =>
+      changing(this.ctx, 'cancel', { instance: id, reason: options.reason }, options.requestId, (ctx) => {
+        const inst = cancelInstance(ctx, id, options.reason);
+        return { id: inst.id, status: inst.status };
+      }),
+    );
+  }
+
+  /** The instance now: its state, current step, who acts and when it falls due. */
+  status(id: string): Promise<StatusView> {
+    return this.call(() => instanceStatus(this.ctx, id));
+  }
+
+  /** The step instance `id` waits on (what an advance completes, and which outputs it needs); undefined once it is finished. */
+  pendingStep(id: string): Promise<Step | undefined> {
+    return this.call(() => pendingStep(this.ctx, id));
+  }
+
+  /** Instances, oldest first. */
+  list(filter: { sop?: string; status?: string } = {}): Promise<ListedInstance[]> {
+    return this.call(() => listInstances(this.ctx, filter));
+  }
+
+  /** The acting person's inbox (or everyone's, `all`): every active step, most urgent first. */
+  tasks(options: { all?: boolean; overdue?: boolean } = {}): Promise<TaskView[]> {
+    return this.call(() => tasks(this.ctx, options));
+  }
+
+  /** Who did what and when, refused attempts included, each completion against its waktu. */
+  history(id: string): Promise<InstanceHistory> {
+    return this.call(() => instanceHistory(this.ctx, id));
+  }
+
+  /** A stored output's content (the latest, when its step ran more than once). */
+  output(id: string, outputId: string): Promise<StoredOutput> {
+    return this.call(() => readOutput(this.ctx, id, outputId));
+  }
+}
+
+export class People {
+  /** @internal */
+  constructor(
+    private readonly ctx: Context,
+    private readonly call: Call,
+  ) {}
+
+  /** Creates the store's first administrator, on an empty store only (the acting identity's OS login is recorded). */
+  init(admin: string, options: Changing = {}): Promise<User> {
+    return this.call(() => changing(this.ctx, 'init', { admin }, options.requestId, (ctx) => initDatabase(ctx, admin)));
+  }
+
+  /** Registers a person with the roles (SOP actor ids) they hold: administrators only. */
+  add(name: string, options: { roles?: string[]; admin?: boolean } & Changing = {}): Promise<User> {
+    const roles = options.roles ?? [];
+    const admin = options.admin === true;
+    return this.call(() => changing(this.ctx, 'user add', { name, roles, admin }, options.requestId, (ctx) => addUser(ctx, name, roles, admin)));
+  }
+
+  grant(name: string, roles: string[], options: Changing = {}): Promise<User> {
+    return this.changeRoles('grant', 'add', name, roles, options);
+  }
+
+  revoke(name: string, roles: string[], options: Changing = {}): Promise<User> {
+    return this.changeRoles('revoke', 'remove', name, roles, options);
+  }
+
+  setRoles(name: string, roles: string[], options: Changing = {}): Promise<User> {
+    return this.changeRoles('set-roles', 'set', name, roles, options);
+  }
+
+  /** Removes a person; their past actions stay in the history. */
+  remove(name: string, options: Changing = {}): Promise<{ name: string }> {
+    return this.call(() =>
+      changing(this.ctx, 'user remove', { name }, options.requestId, (ctx) => {
+        removeUser(ctx, name);
+        return { name };
+      }),
+    );
+  }
+
+  list(): Promise<User[]> {
+    return this.call(() => this.ctx.store.listUsers());
+  }
+
+  /** The acting person, who must be registered (`auth.unknown-user`). */
+  me(): Promise<User> {
+    return this.call(() => currentUser(this.ctx));
+  }
+
+  private changeRoles(verb: string, change: RoleChange, name: string, roles: string[], options: Changing): Promise<User> {
+    return this.call(() => changing(this.ctx, `user ${verb}`, { name, roles }, options.requestId, (ctx) => changeRoles(ctx, name, change, roles)));
+  }
+}
+
+export class Audit {
+  /** @internal */
+  constructor(
+    private readonly ctx: Context,
+    private readonly call: Call,
+  ) {}
+
+  /**
+   * Recomputes the hash chain, checks every stored definition and output
+   * against its hash and replays every instance (or one) against its pinned
+   * definition. Breaks are data in the report, not exceptions.
+   */
+  verify(options: { instance?: string; checkpoint?: Checkpoint } = {}): Promise<VerifyReport> {
+    return this.call(async () => (await import('./audit/verify.js')).verifyStore(this.ctx.store, options));
+  }
+
+  /** Checks an exported bundle on its own: no store needed. */
+  verifyBundle(bytes: Uint8Array, options: { checkpoint?: Checkpoint } = {}): Promise<VerifyReport> {
+    return this.call(async () => (await import('./audit/bundle.js')).verifyBundle(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), options));
+  }
+
+  /** Writes the bundle of one instance (or of the whole store) through `write`, a line at a time. */
+  export(scope: BundleHeader['scope'], write: (text: string) => void): Promise<BundleSummary> {
+    return this.call(async () => {
+      const { writeBundle } = await import('./audit/bundle.js');
+      const { user, osUser } = this.ctx.identity;
+      return writeBundle(this.ctx.store, scope, { user, osUser }, this.ctx.clock(), write);
+    });
+  }
+
+  /** The head of the chain, and when its last entry was written: keep it outside the machine and give it back to `verify`. */
+  checkpoint(): Promise<Checkpoint & { at: string | null }> {
+    return this.call(() => {
+      const store = this.ctx.store;
+      const head = store.head();
+      return { ...head, at: head.seq > 0 ? (store.logEntry(head.seq)?.at ?? null) : null };
+    });
+  }
+
+  /** An instance rebuilt event by event through its pinned definition, up to a log seq or a time. */
+  replay(id: string, options: { until?: number | Date } = {}): Promise<ReplayView> {
+    return this.call(async () => (await import('./audit/replay-view.js')).replayRecorded(this.ctx.store, id, (hash) => this.ctx.office.storedDefinition(hash), options));
+  }
+
+  /** Mutu baku compliance per SOP, step and actor, for a period. */
+  report(options: { sop?: string; from?: Date; to?: Date; fromText?: string; toText?: string; target?: number } = {}): Promise<ComplianceReport> {
+    return this.call(async () => {
+      const { complianceReport } = await import('./audit/report.js');
+      const source = { store: this.ctx.store, definition: (hash: string) => this.ctx.office.pinnedDefinition(hash), calendar: this.ctx.calendar };
+      return complianceReport(source, { ...options, now: this.ctx.clock() });
+    });
+  }
+}
+
+export class Definitions {
+  /** @internal */
+  constructor(
+    private readonly ctx: Context,
+    private readonly call: Call,
+  ) {}
+
+  /** The definition of SOP `id` as the source holds it now, checked. */
+  get(id: string): Promise<SopDefinition> {
+    return this.call(() => this.ctx.sops.load(id));
+  }
+
+  /** Every SOP of the source: id, nomor, nama, steps, actors, total time standard; and the files that are not valid. */
+  catalog(): Promise<{ sops: CatalogEntry[]; invalid: { file: string; errors: number }[] }> {
+    return this.call(async () => {
+      const { addDurations, formatTotal } = await import('./definition/duration.js');
+      const checked = this.ctx.sops.checkAll();
+      const sops = checked.flatMap((c): CatalogEntry[] => {
+        const d = c.definition;
+        if (!d) return [];
+        const total = addDurations(d.steps.map((s) => s.time));
+        return [
+          {
+            id: d.id,
+            file: c.file,
+            number: d.identity.number,
+            name: d.identity.name,
+            revision: d.revision,
+            steps: d.steps.length,
+            actors: d.actors.map((a) => ({ id: a.id, name: a.name, kind: a.kind })),
+            totalTime: { ...total, text: formatTotal(total) },
+          },
+        ];
+      });
+      const invalid = checked.filter((c) => !c.definition).map((c) => ({ file: c.file, errors: c.problems.filter((p) => p.severity === 'error').length }));
+      return { sops, invalid };
+    });
+  }
+
+  /**
+   * Checks SOP files (and office calendars) against the schema and the
+   * rules of the language: `paths` are files or folders, by default the
+   * SOP folder (or every SOP held in memory). Lint findings are warnings;
+   * with `strict` they fail too.
+   */
+  validate(paths?: string[], options: { strict?: boolean } = {}): Promise<Validation> {
+    return this.call(async () => {
+      const { validatePaths, validationOf } = await import('./definition/validate.js');
+      const folder = this.ctx.sops.folder;
+      if (paths?.length || folder !== undefined) return validatePaths(paths?.length ? paths : [folder!], options);
+      return validationOf(this.ctx.sops.checkAll(), options);
+    });
+  }
+
+  /** The flowchart of SOP `id`: Mermaid or Graphviz DOT text, one swimlane per actor. */
+  graph(id: string, format: 'mermaid' | 'dot'): Promise<string> {
+    return this.call(async () => {
+      const def = this.ctx.sops.load(id);
+      return format === 'dot' ? (await import('./tooling/graph-dot.js')).dotFlowchart(def) : (await import('./tooling/graph-mermaid.js')).mermaidFlowchart(def);
+    });
+  }
+
+  /** Every path from the start to an end of SOP `id`, with its total waktu in the office calendar's working time. */
+  paths(id: string): Promise<SopPaths> {
+    return this.call(async () => {
+      const def = this.ctx.sops.load(id);
+      const { sopPaths, workingDayMinutes } = await import('./tooling/paths.js');
+      return sopPaths(def, { minutesPerDay: workingDayMinutes(this.ctx.sops.calendar({})) });
+    });
+  }
+
+  /** SOP `id` as its signed document draws it: a self-contained A4-landscape HTML page, or Markdown. */
+  render(id: string, format: 'html' | 'md'): Promise<string> {
+    return this.call(async () => {
+      const def = this.ctx.sops.load(id);
+      return format === 'md' ? (await import('./tooling/render-md.js')).renderMarkdown(def) : (await import('./tooling/render-html.js')).renderHtml(def);
+    });
+  }
+
+  /**
+   * The YAML text of a new SOP `id`: a complete, commented example that
+   * validates (`sop new`). SopError `sop.exists` when the source holds that
+   * id already, `sop.invalid` when the options make it invalid (a name too long).
+   */
+  skeleton(id: string, options: SkeletonOptions): Promise<string> {
+    return this.call(async () => {
+      const { assertNewSopId, sopSkeleton } = await import('./tooling/skeleton.js');
+      const { checkSopSource } = await import('./definition/load.js');
+      assertNewSopId(id);
+      const sops = this.ctx.sops;
+      if (sops.has(id)) throw new SopError('sop.exists', `SOP "${id}" already exists in ${sops.name}`, { data: { sop: id, source: sops.name } });
+      const text = sopSkeleton(id, options);
+      const errors = checkSopSource(`${id}.yaml`, text, (other) => sops.has(other)).problems.filter((p) => p.severity === 'error');
+      if (errors.length > 0) throw new SopError('sop.invalid', 'the skeleton would not be a valid SOP with these options', { problems: errors, data: { sop: id } });
+      return text;
+    });
+  }
+
+  /** The published JSON Schema of SOP files (`sop`) or of the office calendar (`calendar`), with its stable `$id`. */
+  schema(kind: 'sop' | 'calendar'): Promise<Record<string, unknown>> {
+    return this.call(async () => {
+      const generated = await import('./definition/generated/sop-validator.js');
+      return (kind === 'calendar' ? generated.calendarSchemaJson : generated.schemaJson) as Record<string, unknown>;
+    });
+  }
+
+  /** The office calendar that times every waktu. */
+  calendar(): Promise<OfficeCalendar> {
+    return this.call(() => this.ctx.calendar);
+  }
+}
+
+export { SopError };
