@@ -19,9 +19,7 @@ import type { User } from './store/types.js';
 import { Context, Office, type Identity } from './runtime/context.js';
 import { sopsFromFolder, type SopSource } from './runtime/sop-source.js';
 import { requestKey } from './runtime/requests.js';
-import { advanceArgs, advanceInstance, pendingStep, secretsToAsk, type AdvanceOptions, type OutputInput } from './runtime/advance.js';
-import { startInstance } from './runtime/start.js';
-import { cancelInstance } from './runtime/cancel.js';
+import { advanceArgs, pendingStep, secretsToAsk, type AdvanceOptions, type OutputInput } from './runtime/advance-request.js';
 import { instanceStatus, type StatusView } from './runtime/status.js';
 import { listInstances, tasks, type ListedInstance, type TaskView } from './runtime/inbox.js';
 import { instanceHistory, type InstanceHistory } from './runtime/history.js';
@@ -170,7 +168,9 @@ export class Instances {
 
   /** Starts an instance of SOP `sopId` with its current definition; the unbound people of the case default to the starter. */
   start(sopId: string, options: { title?: string; assign?: Record<string, string> } & Changing = {}): Promise<{ id: string }> {
-    return this.call(() => {
+    return this.call(async () => {
+      // The writing use cases load XState: not loaded by the commands that only read.
+      const { startInstance } = await import('./runtime/start.js');
       const args = { sop: sopId, title: options.title ?? null, assign: options.assign ?? {} };
       return changing(this.ctx, 'start', args, options.requestId, (ctx) => {
         const inst = startInstance(ctx, sopId, { ...(options.title !== undefined ? { title: options.title } : {}), assign: options.assign ?? {} });
@@ -187,6 +187,7 @@ export class Instances {
    */
   advance(id: string, request: AdvanceRequest = {}): Promise<AdvanceResult> {
     return this.call(async () => {
+      const { advanceInstance } = await import('./runtime/advance.js');
       const step = pendingStep(this.ctx, id);
       const outputs: OutputInput[] = [...(request.outputs ?? [])];
       const args = advanceArgs(id, step, { ...request, outputs });
@@ -209,12 +210,13 @@ export class Instances {
 
   /** Ends an active instance early: its starter or an administrator, with a reason on record. */
   cancel(id: string, options: { reason: string } & Changing): Promise<{ id: string; status: string }> {
-    return this.call(() =>
-      changing(this.ctx, 'cancel', { instance: id, reason: options.reason }, options.requestId, (ctx) => {
+    return this.call(async () => {
+      const { cancelInstance } = await import('./runtime/cancel.js');
+      return changing(this.ctx, 'cancel', { instance: id, reason: options.reason }, options.requestId, (ctx) => {
         const inst = cancelInstance(ctx, id, options.reason);
         return { id: inst.id, status: inst.status };
-      }),
-    );
+      });
+    });
   }
 
   /** The instance now: its state, current step, who acts and when it falls due. */
@@ -257,7 +259,11 @@ export class People {
 
   /** Creates the store's first administrator, on an empty store only (the acting identity's OS login is recorded). */
   init(admin: string, options: Changing = {}): Promise<User> {
-    return this.call(() => changing(this.ctx, 'init', { admin }, options.requestId, (ctx) => initDatabase(ctx, admin)));
+    return this.call(() => {
+      // Before the store is opened: a refused init leaves no file behind.
+      assertUserName(admin);
+      return changing(this.ctx, 'init', { admin }, options.requestId, (ctx) => initDatabase(ctx, admin));
+    });
   }
 
   /** Registers a person with the roles (SOP actor ids) they hold: administrators only. */

@@ -24,9 +24,8 @@ export { SopError, isSopError, hasCode, formatProblem, ERROR_KINDS } from './err
 export type { ErrorCode, ErrorKind, ErrorData, Problem, Severity, SourceLocation } from './errors.js';
 
 // What the use cases take and give.
-export type { OutputInput } from './runtime/advance.js';
-export { MAX_OUTPUT_BYTES, MAX_NOTE } from './runtime/advance.js';
-export { MAX_TITLE } from './runtime/start.js';
+export type { OutputInput } from './runtime/advance-request.js';
+export { MAX_OUTPUT_BYTES, MAX_NOTE, MAX_TITLE } from './runtime/limits.js';
 export type { StatusView, CurrentStepView } from './runtime/status.js';
 export type { TaskView, ListedInstance } from './runtime/inbox.js';
 export type { HistoryEntry, InstanceHistory } from './runtime/history.js';

@@ -5,7 +5,7 @@
  * nothing is written. A refusal is itself recorded in the history.
  */
 import { SopError, type ErrorCode, type ErrorData } from '../errors.js';
-import type { OutputSpec, SopDefinition, Step } from '../definition/types.js';
+import type { SopDefinition, Step } from '../definition/types.js';
 import type { OutputRecord } from '../events.js';
 import { applyEvent, checkEvent, currentStep } from '../machine/fold.js';
 import type { RuntimeState } from '../machine/instance-state.js';
@@ -15,70 +15,13 @@ import { isPlainText, printable } from '../text.js';
 import type { Context } from './context.js';
 import { actorMeta, currentUser } from './people.js';
 import { getInstanceOrFail } from './lookup.js';
-
-/** A stored output may be at most this large: records, not archives. */
-export const MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
-export const MAX_NOTE = 2000;
-
-export interface OutputInput {
-  id: string;
-  value: string | Uint8Array;
-  /**
-   * True when the value came through a channel that keeps no trace (a
-   * prompt with echo off, standard input, a password field), never from a
-   * command line. A sensitive output is taken only that way.
-   */
-  protected?: boolean;
-}
-
-export interface AdvanceOptions {
-  choice?: string;
-  outputs?: OutputInput[];
-  note?: string;
-  /** The step the operator means to complete; if the instance has moved on, that is a conflict, not a silent skip. */
-  step?: string;
-  /** The instance version the operator read (from `sop status`). */
-  expectVersion?: number;
-}
+import { MAX_NOTE, MAX_OUTPUT_BYTES } from './limits.js';
+import type { AdvanceOptions, OutputInput } from './advance-request.js';
 
 export interface Advanced {
   instance: Instance<RuntimeState>;
   completed: string;
   choice?: string;
-}
-
-/**
- * The step an instance waits on, without computing due times: what an
- * advance must know before it asks for secrets. Undefined when it is finished.
- */
-export function pendingStep(ctx: Context, id: string): Step | undefined {
-  const inst = getInstanceOrFail<RuntimeState>(ctx, id);
-  const def = ctx.office.pinnedDefinition(inst.definitionHash);
-  return inst.state.status === 'active' ? currentStep(def, inst.state) : undefined;
-}
-
-/** The sensitive outputs of `step` that `given` does not hold: to be asked for through a protected channel. */
-export function secretsToAsk(step: Step | undefined, given: readonly OutputInput[]): OutputSpec[] {
-  const ids = new Set(given.map((o) => o.id));
-  return (step?.outputs ?? []).filter((o) => o.sensitive && !ids.has(o.id));
-}
-
-/**
- * What an advance asks, as its request fingerprint counts it: a sensitive
- * output only as given (its value must shape nothing that is kept, not
- * even a hash: a short password's hash can be guessed), every other one by
- * its value (bytes by their SHA-256, see requests.ts).
- */
-export function advanceArgs(id: string, step: Step | undefined, options: AdvanceOptions): Record<string, unknown> {
-  const sensitive = new Set((step?.outputs ?? []).filter((o) => o.sensitive).map((o) => o.id));
-  return {
-    instance: id,
-    choice: options.choice ?? null,
-    note: options.note ?? null,
-    step: options.step ?? null,
-    expectVersion: options.expectVersion ?? null,
-    outputs: (options.outputs ?? []).filter((o) => !o.protected || !sensitive.has(o.id)).map((o) => (sensitive.has(o.id) ? { id: o.id, given: true } : { id: o.id, value: o.value })),
-  };
 }
 
 export function advanceInstance(ctx: Context, id: string, options: AdvanceOptions = {}): Advanced {

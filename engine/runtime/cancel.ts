@@ -7,7 +7,7 @@ import { isPlainText, printable } from '../text.js';
 import type { Context } from './context.js';
 import { actorMeta, currentUser } from './people.js';
 import { getInstanceOrFail } from './lookup.js';
-import { MAX_NOTE } from './advance.js';
+import { MAX_NOTE } from './limits.js';
 
 export function cancelInstance(ctx: Context, id: string, reason: string): Instance<RuntimeState> {
   const me = currentUser(ctx);

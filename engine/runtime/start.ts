@@ -10,6 +10,7 @@ import type { Instance } from '../store/index.js';
 import { isPlainText, printable } from '../text.js';
 import type { Context } from './context.js';
 import { actorMeta, currentUser } from './people.js';
+import { MAX_TITLE } from './limits.js';
 
 export interface StartOptions {
   title?: string;
@@ -17,7 +18,6 @@ export interface StartOptions {
   assign?: Record<string, string>;
 }
 
-export const MAX_TITLE = 200;
 
 export function startInstance(ctx: Context, sopId: string, options: StartOptions = {}): Instance<RuntimeState> {
   const me = currentUser(ctx);
