@@ -10,7 +10,7 @@ export function registerStatus(program: Command, io: Io): void {
     .command('status')
     .description('show an instance: its state, current step, who acts, and when it falls due')
     .argument('<instance>', 'instance id')
-    .option('--json', 'print the status as JSON (shape in README)')
+    .option('--json', 'print the status as JSON (shape in docs/reference.md)')
     .action((id: string, opts: { json?: boolean }, cmd: Command) => {
       withSession(cmd, (s) => {
         const view = instanceStatus(s, id);
