@@ -6,6 +6,7 @@ import { readFileSync, statSync, readdirSync, existsSync } from 'node:fs';
 import { basename, extname, join, resolve, relative } from 'node:path';
 import { SopError } from '../errors.js';
 import type { Problem } from '../errors.js';
+import { cut, escapeControls } from '../text.js';
 import type { SopDefinition } from './types.js';
 import { parseYaml } from './parse-yaml.js';
 import { checkSchema } from './schema-check.js';
@@ -85,10 +86,7 @@ const MAX_MESSAGE = 300;
  * so that they cannot drive the terminal, and a long quote is cut.
  */
 function safeMessage(p: Problem): Problem {
-  // eslint-disable-next-line no-control-regex
-  let message = p.message.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  const chars = [...message];
-  if (chars.length > MAX_MESSAGE) message = `${chars.slice(0, MAX_MESSAGE).join('')}…`;
+  const message = cut(escapeControls(p.message), MAX_MESSAGE);
   return message === p.message ? p : { ...p, message };
 }
 
