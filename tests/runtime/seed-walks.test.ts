@@ -5,126 +5,38 @@
  *
  * - First, the hand-written walks are checked against the SOP files, so
  *   that what the runtime tests drive is what the documents say.
- * - Then each path runs through the built CLI (`node dist/cli/bin.cjs`, a
- *   child process per command) on its own temporary database: every step
- *   completed by the user who plays its pelaksana, with the outputs it
- *   declares, the resulting status checked after each step (as `advance
- *   --json` prints it, and read back by `sop status --json` in a new
- *   process after the start, after each decision and at the end: a
- *   separate status process per step would double the run time), and the
- *   history at the end.
- * - Then the same paths run in-process through the engine API, where the
- *   replay of the recorded events must give the cached state after every
- *   step, and an attempt by someone who does not act for the step is refused
- *   and recorded without moving anything.
+ * - Then the paths run in-process through the engine API, where the replay
+ *   of the recorded events must give the cached state after every step,
+ *   and an attempt by someone who does not act for the step is refused and
+ *   recorded without moving anything.
+ *
+ * The same paths through the built CLI, a child process per command:
+ * tests/e2e/runtime/seed-walks.test.ts.
  */
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  Session,
-  addUser,
-  advanceInstance,
-  deriveState,
-  initDatabase,
-  instanceHistory,
-  instanceStatus,
-  isSopError,
-  loadSop,
-  readOutput,
-  replayRecorded,
-  startInstance,
-  verifyStore,
-} from '../../dist/engine/index.js';
-import type { HistoryEntry, OutputInput, SopDefinition, StatusView } from '../../dist/engine/index.js';
-import { SOPS, STACK_TRACE, tempDir } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { isSopError, type OutputInput, type SopDefinition } from '../../engine/index.js';
+import { loadSop } from '../../engine/definition/load.js';
+import { deriveState } from '../../engine/machine/instance-state.js';
+import { Store } from '../../engine/store/index.js';
+import { officeWith } from '../helpers/engine.js';
+import { SOPS, tempDir } from '../helpers/cli.js';
 import {
   ADMIN,
-  SEED_WALKS,
+  Visits,
+  bySop,
   casePeople,
+  entryOf,
+  expectCurrent,
+  expectEnded,
+  expectedHistory,
+  noteFor,
   outputValue,
+  pathsOf,
   roleHolders,
   secretValue,
-  sha256,
-  sopAsync,
 } from './walk-helpers.js';
-import type { Move, SeedWalk, WalkPath } from './walk-helpers.js';
-
-// --- what every walk expects -----------------------------------------------
-
-/** How many times each step has been entered so far, to give each visit its own output values. */
-class Visits {
-  private readonly counts = new Map<string, number>();
-  next(step: string): number {
-    const n = (this.counts.get(step) ?? 0) + 1;
-    this.counts.set(step, n);
-    return n;
-  }
-}
-
-/** The note recorded with a decision: the choice in the document's words. */
-const noteFor = (m: Move): string | null => (m.choice ? `keputusan: ${m.choice.label}` : null);
-
-/** What `status --json` must show as the current step when `m` is next. */
-function expectCurrent(walk: SeedWalk, status: StatusView, m: Move): void {
-  expect(status.status, `waiting for ${m.step}`).toBe('active');
-  expect(status.outcome).toBeNull();
-  expect(status.current).toHaveLength(1);
-  expect(status.current[0]).toMatchObject({
-    step: m.step,
-    actor: m.by,
-    assignee: walk.caseActors.includes(m.by) ? walk.cast[m.by]! : null,
-    choices: m.choice ? expect.arrayContaining([m.choice.id]) : [],
-    exits: m.choice ? expect.arrayContaining([expect.objectContaining({ id: m.choice.id, label: m.choice.label })]) : [],
-    outputs: (walk.outputs[m.step] ?? []).map((o) => ({ id: o.id, sensitive: o.how === 'stdin' })),
-  });
-}
-
-/** What `status --json` must show once the path has reached its end. */
-function expectEnded(status: StatusView, path: WalkPath, moves: number): void {
-  expect(status).toMatchObject({ status: 'completed', outcome: path.outcome, current: [], version: moves + 1 });
-}
-
-type Entry = Pick<HistoryEntry, 'type' | 'step' | 'choice' | 'choiceLabel' | 'user' | 'role' | 'note' | 'outputs'>;
-const entryOf = (e: HistoryEntry): Entry => ({
-  type: e.type,
-  step: e.step,
-  choice: e.choice,
-  choiceLabel: e.choiceLabel,
-  user: e.user,
-  role: e.role,
-  note: e.note,
-  outputs: e.outputs,
-});
-
-/** The history a path must leave: its start, then exactly its completions in order, with choices, notes and output hashes. */
-function expectedHistory(walk: SeedWalk, path: WalkPath, pathIndex: number): Entry[] {
-  const visits = new Visits();
-  const started: Entry = { type: 'started', step: null, choice: null, choiceLabel: null, user: walk.starter, role: null, note: null, outputs: [] };
-  return [
-    started,
-    ...path.moves.map((m): Entry => {
-      const visit = visits.next(m.step);
-      return {
-        type: 'completed',
-        step: m.step,
-        choice: m.choice?.id ?? null,
-        choiceLabel: m.choice?.label ?? null,
-        user: walk.cast[m.by]!,
-        role: m.by,
-        note: noteFor(m),
-        outputs: (walk.outputs[m.step] ?? []).map((o) => {
-          if (o.how === 'stdin') return { id: o.id, given: true as const };
-          const value = outputValue(walk.sop, pathIndex, m.step, o.id, visit);
-          return { id: o.id, sha256: sha256(value), size: Buffer.byteLength(value) };
-        }),
-      };
-    }),
-  ];
-}
-
-const bySop = SEED_WALKS.map((w) => [w.sop, w] as const);
-const pathsOf = (walk: SeedWalk) => walk.paths.map((p, i) => [p.name, p, i] as const);
 
 // --- the walks against the documents ----------------------------------------
 
@@ -180,101 +92,12 @@ describe('The hand-written walks of the seed SOPs', () => {
   });
 });
 
-// --- through the built CLI ----------------------------------------------------
-
-/** Paths run two CLI processes at a time (walk-helpers.ts limits it); a path may wait on the others. */
-const CLI_PATH_TIMEOUT = 240_000;
-
-describe.concurrent('Seed walks through the built CLI (a child process per command, a temporary database per path)', () => {
-  describe.each(bySop)('Given %s, a database with an administrator and one user per role', (_, walk) => {
-    const dir = tempDir('sop-walk-');
-    const template = join(dir, 'template.db');
-    const cli = async (db: string, as: string, args: string[], input?: string) => {
-      const r = await sopAsync(['--db', db, '--sops', SOPS, '--as', as, ...args], input === undefined ? {} : { input });
-      expect(r.stderr, `sop ${args.join(' ')}`).not.toMatch(STACK_TRACE);
-      expect(r.code, `sop --as ${as} ${args.join(' ')}\n${r.stderr}`).toBe(0);
-      return r;
-    };
-    const cliJson = async <T>(db: string, as: string, args: string[], input?: string): Promise<T> => JSON.parse((await cli(db, as, args, input)).stdout) as T;
-
-    // Every path gets a copy of this database: `sop init`, then `sop user add` for each role and each person of the case.
-    beforeAll(async () => {
-      await cli(template, ADMIN, ['init', '--admin', ADMIN]);
-      for (const [user, role] of roleHolders(walk)) await cli(template, ADMIN, ['user', 'add', user, '--role', role]);
-      for (const user of casePeople(walk)) await cli(template, ADMIN, ['user', 'add', user]);
-    }, 60_000);
-
-    it.for(pathsOf(walk))('when it goes %s, each step done by its pelaksana, then it ends there and the history lists exactly those steps', { timeout: CLI_PATH_TIMEOUT }, async ([, path, i], { expect }) => {
-      const db = join(dir, `path-${i + 1}.db`);
-      copyFileSync(template, db);
-      if (existsSync(`${template}-wal`)) copyFileSync(`${template}-wal`, `${db}-wal`);
-
-      // When the person of the case (or the first pelaksana) starts an instance
-      const { id } = await cliJson<{ id: string }>(db, walk.starter, ['start', walk.sop, '--json']);
-      let status = await cliJson<StatusView>(db, ADMIN, ['status', id, '--json']);
-      expect(status).toMatchObject({ id, sop: walk.sop, revision: 1, version: 1, startedBy: walk.starter });
-      expect(status.assignments).toEqual(Object.fromEntries(walk.caseActors.map((a) => [a, walk.cast[a]])));
-      expectCurrent(walk, status, path.moves[0]!);
-
-      // And each step is completed by the user who plays its pelaksana, with its outputs
-      const visits = new Visits();
-      for (const [k, m] of path.moves.entries()) {
-        const visit = visits.next(m.step);
-        const args = ['advance', id, '--step', m.step];
-        if (m.choice) args.push('--choice', m.choice.label, '--note', noteFor(m)!);
-        const stdin: string[] = [];
-        for (const o of walk.outputs[m.step] ?? []) {
-          const value = outputValue(walk.sop, i, m.step, o.id, visit);
-          if (o.how === 'text') args.push('--output', `${o.id}=${value}`);
-          else if (o.how === 'file') {
-            const file = join(dir, `path-${i + 1}-${m.step}-${o.id}-${visit}.txt`);
-            writeFileSync(file, value);
-            args.push('--output', `${o.id}=@${file}`);
-          } else stdin.push(secretValue(i));
-        }
-        // (`advance --json` prints the status the step led to, in the shape of `status --json`.)
-        const after = await cliJson<StatusView>(db, walk.cast[m.by]!, [...args, '--json'], stdin.length ? stdin.map((l) => `${l}\n`).join('') : undefined);
-
-        // Then the status shows the next row, who acts for it and what it needs; or the end
-        expect(after.version, `after ${m.step}`).toBe(k + 2);
-        const next = path.moves[k + 1];
-        if (next) expectCurrent(walk, after, next);
-        else expectEnded(after, path, path.moves.length);
-        // And after a decision, and at the end, `sop status --json` in a new process reads back the same
-        if (m.choice || !next) {
-          status = await cliJson<StatusView>(db, ADMIN, ['status', id, '--json']);
-          expect(status, `status after ${m.step}`).toEqual(after);
-        }
-      }
-
-      // Then the history has the start and exactly the completions, in order, with the choices
-      const historyOut = (await cli(db, ADMIN, ['history', id, '--json'])).stdout;
-      const history = JSON.parse(historyOut) as { id: string; sop: string; entries: HistoryEntry[] };
-      expect(history).toMatchObject({ id, sop: walk.sop });
-      expect(history.entries.map(entryOf)).toEqual(expectedHistory(walk, path, i));
-
-      // And `sop replay` rebuilds it event by event through the pinned definition to the recorded state,
-      // and `sop verify` finds the chain and every replay intact
-      const replay = await cliJson<{ matches: boolean; final: { status: string; outcome: string }; events: unknown[] }>(db, ADMIN, ['replay', id, '--json']);
-      expect(replay).toMatchObject({ matches: true, final: { status: 'completed', outcome: path.outcome } });
-      expect(replay.events).toHaveLength(path.moves.length + 1);
-      const verified = await cliJson<{ ok: boolean; instances: number; breaks: unknown[] }>(db, ADMIN, ['verify', '--json']);
-      expect(verified).toMatchObject({ ok: true, instances: 1, breaks: [] });
-
-      // And a temporary password never reaches the output or the database file
-      const secret = secretValue(i);
-      expect(historyOut).not.toContain(secret);
-      for (const file of [db, `${db}-wal`]) if (existsSync(file)) expect(readFileSync(file).includes(secret), file).toBe(false);
-    });
-  });
-});
-
 // --- in-process, through the engine API ---------------------------------------------
 
-/** Calls fn, which must throw a SopError; returns it. */
-function refusal(fn: () => unknown): { code: string; message: string } {
+/** Awaits `p`, which must be refused with a SopError; returns it. */
+async function refusal(p: Promise<unknown>): Promise<{ code: string; message: string }> {
   try {
-    fn();
+    await p;
   } catch (e) {
     if (isSopError(e)) return e;
     throw e;
@@ -284,40 +107,27 @@ function refusal(fn: () => unknown): { code: string; message: string } {
 
 describe('Seed walks in-process through the engine API', () => {
   describe.each(bySop)('Given %s, a new database with an administrator and one user per role', (_, walk) => {
-    it.each(pathsOf(walk))('when it goes %s, then after every step the replay of the events equals the cached state, and it ends there', (_, path, i) => {
+    it.each(pathsOf(walk))('when it goes %s, then after every step the replay of the events equals the cached state, and it ends there', async (_, path, i) => {
       const db = join(tempDir('sop-walk-engine-'), 'sop.db');
       let now = new Date('2026-01-05T00:00:00Z'); // a Monday, 08:00 WITA
-      const clock = () => now;
-      const sessions = new Map<string, Session>();
-      const as = (user: string): Session => {
-        let s = sessions.get(user);
-        if (!s) sessions.set(user, (s = new Session({ db, sops: SOPS, identity: { user, osUser: 'test' }, clock })));
-        return s;
-      };
+      const people = Object.fromEntries([...roleHolders(walk).map(([user, role]) => [user, [role]] as const), ...casePeople(walk).map((user) => [user, []] as const)]);
+      const office = await officeWith(db, people, { clock: () => now, osUser: 'test' });
+      // The store read directly, on a connection of its own: the rows the engine wrote, and their events.
+      const store = Store.open(db);
       try {
-        const init = new Session({ db, sops: SOPS, identity: { user: ADMIN, osUser: 'test' }, clock }, { create: true });
-        try {
-          initDatabase(init, ADMIN);
-        } finally {
-          init.close();
-        }
-        for (const [user, role] of roleHolders(walk)) addUser(as(ADMIN), user, [role], false);
-        for (const user of casePeople(walk)) addUser(as(ADMIN), user, [], false);
-
-        const inst = startInstance(as(walk.starter), walk.sop);
-        const store = as(ADMIN).store;
-        const def = store.getDefinition(inst.definitionHash)!;
+        const as = (user: string) => office.as(user).instances;
+        const { id } = await as(walk.starter).start(walk.sop);
+        const def = store.getDefinition(store.getInstance(id)!.definitionHash)!;
         expect(def, 'the pinned definition is the SOP file').toEqual(loadSop(SOPS, walk.sop));
-        const replayEqualsCache = (when: string) =>
-          expect(deriveState(def, store.eventsOf(inst.id)), when).toStrictEqual(store.getInstance(inst.id)!.state);
+        const replayEqualsCache = (when: string) => expect(deriveState(def, store.eventsOf(id)), when).toStrictEqual(store.getInstance(id)!.state);
         replayEqualsCache('after start');
-        expect(store.getInstance(inst.id)!.state).toMatchObject({ assignments: Object.fromEntries(walk.caseActors.map((a) => [a, walk.cast[a]])) });
+        expect(store.getInstance(id)!.state).toMatchObject({ assignments: Object.fromEntries(walk.caseActors.map((a) => [a, walk.cast[a]])) });
 
         const visits = new Visits();
         const wrongUsers: string[] = [];
         for (const [k, m] of path.moves.entries()) {
           now = new Date(now.getTime() + 5 * 60_000);
-          expectCurrent(walk, instanceStatus(as(ADMIN), inst.id), m);
+          expectCurrent(walk, await as(ADMIN).status(id), m);
           const visit = visits.next(m.step);
           const outputs: OutputInput[] = (walk.outputs[m.step] ?? []).map((o) => {
             const value = outputValue(walk.sop, i, m.step, o.id, visit);
@@ -330,27 +140,31 @@ describe('Seed walks in-process through the engine API', () => {
           // Given a user who plays another actor, when they try the step, then it is refused and nothing moves
           const wrong = Object.values(walk.cast).find((u) => u !== walk.cast[m.by])!;
           wrongUsers.push(wrong);
-          expect(refusal(() => advanceInstance(as(wrong), inst.id, options)).code, `${wrong} on ${m.step}`).toBe('auth.not-actor');
-          expect(store.getInstance(inst.id)!.version).toBe(k + 1);
+          expect((await refusal(as(wrong).advance(id, options))).code, `${wrong} on ${m.step}`).toBe('auth.not-actor');
+          expect(store.getInstance(id)!.version).toBe(k + 1);
           replayEqualsCache(`after the refusal on ${m.step}`);
 
           // When its pelaksana completes it, then the replay still gives the cached state
-          const done = advanceInstance(as(walk.cast[m.by]!), inst.id, options);
+          const done = await as(walk.cast[m.by]!).advance(id, options);
           expect(done.completed).toBe(m.step);
           expect(done.choice).toBe(m.choice?.id);
-          expect(done.instance.version).toBe(k + 2);
-          expect(done.instance, 'the instance advance returns is the row it wrote').toEqual(store.getInstance(inst.id));
+          expect(done.status.version).toBe(k + 2);
+          // The status advance answers is that of the row it wrote.
+          const row = store.getInstance(id)!;
+          expect(done.status, 'the status advance answers is the one read back').toEqual(await as(ADMIN).status(id));
+          expect(done.status).toMatchObject({ id: row.id, definitionHash: row.definitionHash, status: row.status, outcome: row.outcome, version: row.version, updatedAt: row.updatedAt });
           replayEqualsCache(`after ${m.step}`);
         }
 
         // Then the instance has reached the path's end, and the replay of its events equals what was recorded
-        expectEnded(instanceStatus(as(ADMIN), inst.id), path, path.moves.length);
-        expect(replayRecorded(as(ADMIN), inst.id)).toMatchObject({ matches: true, breaks: [] });
-        expect(verifyStore(store)).toMatchObject({ ok: true, breaks: [], instances: 1, events: 1 + 2 * path.moves.length });
-        expect(store.getInstance(inst.id)!.state).toMatchObject({ status: 'completed', current: null, end: path.end, outcome: path.outcome });
+        const audit = office.as(ADMIN).audit;
+        expectEnded(await as(ADMIN).status(id), path, path.moves.length);
+        expect(await audit.replay(id)).toMatchObject({ matches: true, breaks: [] });
+        expect(await audit.verify()).toMatchObject({ ok: true, breaks: [], instances: 1, events: 1 + 2 * path.moves.length });
+        expect(store.getInstance(id)!.state).toMatchObject({ status: 'completed', current: null, end: path.end, outcome: path.outcome });
 
         // And the history has the start and the completions in order, each refusal where it happened
-        const entries = instanceHistory(as(ADMIN), inst.id).entries;
+        const entries = (await as(ADMIN).history(id)).entries;
         expect(entries.filter((e) => e.type !== 'refused').map(entryOf)).toEqual(expectedHistory(walk, path, i));
         expect(entries.filter((e) => e.type === 'refused').map((e) => [e.step, e.user, e.reason?.split(':')[0]])).toEqual(
           path.moves.map((m, k) => [m.step, wrongUsers[k], 'auth.not-actor']),
@@ -362,16 +176,17 @@ describe('Seed walks in-process through the engine API', () => {
           const last = path.moves.filter((m) => m.step === step).length;
           for (const o of plans) {
             if (last === 0) {
-              expect(refusal(() => readOutput(as(ADMIN), inst.id, o.id)).code).toBe('output.not-recorded');
+              expect((await refusal(as(ADMIN).output(id, o.id))).code).toBe('output.not-recorded');
             } else if (o.how === 'stdin') {
-              expect(refusal(() => readOutput(as(ADMIN), inst.id, o.id)).code).toBe('output.sensitive');
+              expect((await refusal(as(ADMIN).output(id, o.id))).code).toBe('output.sensitive');
             } else {
-              expect(readOutput(as(ADMIN), inst.id, o.id).content.toString()).toBe(outputValue(walk.sop, i, step, o.id, last));
+              expect((await as(ADMIN).output(id, o.id)).content.toString()).toBe(outputValue(walk.sop, i, step, o.id, last));
             }
           }
         }
       } finally {
-        for (const s of sessions.values()) s.close();
+        store.close();
+        await office.close();
       }
       const secret = secretValue(i);
       for (const file of [db, `${db}-wal`]) if (existsSync(file)) expect(readFileSync(file).includes(secret), file).toBe(false);

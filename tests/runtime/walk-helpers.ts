@@ -6,12 +6,14 @@
  * table: step, pelaksana, and the exit taken at a decision as printed.
  *
  * Also here: the outputs each step is given (its Output column), who plays
- * each actor, and an asynchronous twin of tests/helpers/cli.ts `sop()` so
- * that independent walks can run two CLI processes at a time.
+ * each actor, and what every walk expects to see (the status while it
+ * waits on a row, at its end, and the history it leaves), shared by the
+ * in-process walks (tests/runtime/seed-walks.test.ts) and the walks
+ * through the built CLI (tests/e2e/runtime/seed-walks.test.ts).
  */
 import { createHash } from 'node:crypto';
-import { spawnSop } from '../helpers/cli.js';
-import type { CliResult } from '../helpers/cli.js';
+import { expect } from 'vitest';
+import type { HistoryEntry, StatusView } from '../../engine/index.js';
 
 /** One row of the procedure table as a path walks it. */
 export interface Move {
@@ -268,34 +270,79 @@ export function casePeople(walk: SeedWalk): string[] {
   return walk.caseActors.map((a) => walk.cast[a]!);
 }
 
-// --- the CLI, asynchronously ----------------------------------------------
+// --- what every walk expects -----------------------------------------------
 
-/**
- * At most this many `sop` processes at a time: each is CPU-bound (about
- * 0.3-0.5 s of node start-up and work), and the test machine has two cores.
- */
-const MAX_PROCESSES = 2;
-let running = 0;
-const waiting: (() => void)[] = [];
-
-async function slot(): Promise<() => void> {
-  if (running >= MAX_PROCESSES) await new Promise<void>((resolve) => waiting.push(resolve));
-  running++;
-  return () => {
-    running--;
-    waiting.shift()?.();
-  };
-}
-
-/**
- * `sop(args, {input})` of tests/helpers/cli.ts, as a promise, at most
- * MAX_PROCESSES at a time.
- */
-export async function sopAsync(args: string[], options: { cwd?: string; env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
-  const release = await slot();
-  try {
-    return await spawnSop(args, options);
-  } finally {
-    release();
+/** How many times each step has been entered so far, to give each visit its own output values. */
+export class Visits {
+  private readonly counts = new Map<string, number>();
+  next(step: string): number {
+    const n = (this.counts.get(step) ?? 0) + 1;
+    this.counts.set(step, n);
+    return n;
   }
 }
+
+/** The note recorded with a decision: the choice in the document's words. */
+export const noteFor = (m: Move): string | null => (m.choice ? `keputusan: ${m.choice.label}` : null);
+
+/** What `status --json` must show as the current step when `m` is next. */
+export function expectCurrent(walk: SeedWalk, status: StatusView, m: Move): void {
+  expect(status.status, `waiting for ${m.step}`).toBe('active');
+  expect(status.outcome).toBeNull();
+  expect(status.current).toHaveLength(1);
+  expect(status.current[0]).toMatchObject({
+    step: m.step,
+    actor: m.by,
+    assignee: walk.caseActors.includes(m.by) ? walk.cast[m.by]! : null,
+    choices: m.choice ? expect.arrayContaining([m.choice.id]) : [],
+    exits: m.choice ? expect.arrayContaining([expect.objectContaining({ id: m.choice.id, label: m.choice.label })]) : [],
+    outputs: (walk.outputs[m.step] ?? []).map((o) => ({ id: o.id, sensitive: o.how === 'stdin' })),
+  });
+}
+
+/** What `status --json` must show once the path has reached its end. */
+export function expectEnded(status: StatusView, path: WalkPath, moves: number): void {
+  expect(status).toMatchObject({ status: 'completed', outcome: path.outcome, current: [], version: moves + 1 });
+}
+
+export type Entry = Pick<HistoryEntry, 'type' | 'step' | 'choice' | 'choiceLabel' | 'user' | 'role' | 'note' | 'outputs'>;
+export const entryOf = (e: HistoryEntry): Entry => ({
+  type: e.type,
+  step: e.step,
+  choice: e.choice,
+  choiceLabel: e.choiceLabel,
+  user: e.user,
+  role: e.role,
+  note: e.note,
+  outputs: e.outputs,
+});
+
+/** The history a path must leave: its start, then exactly its completions in order, with choices, notes and output hashes. */
+export function expectedHistory(walk: SeedWalk, path: WalkPath, pathIndex: number): Entry[] {
+  const visits = new Visits();
+  const started: Entry = { type: 'started', step: null, choice: null, choiceLabel: null, user: walk.starter, role: null, note: null, outputs: [] };
+  return [
+    started,
+    ...path.moves.map((m): Entry => {
+      const visit = visits.next(m.step);
+      return {
+        type: 'completed',
+        step: m.step,
+        choice: m.choice?.id ?? null,
+        choiceLabel: m.choice?.label ?? null,
+        user: walk.cast[m.by]!,
+        role: m.by,
+        note: noteFor(m),
+        outputs: (walk.outputs[m.step] ?? []).map((o) => {
+          if (o.how === 'stdin') return { id: o.id, given: true as const };
+          const value = outputValue(walk.sop, pathIndex, m.step, o.id, visit);
+          return { id: o.id, sha256: sha256(value), size: Buffer.byteLength(value) };
+        }),
+      };
+    }),
+  ];
+}
+
+/** The walks per SOP, and the paths of a walk, as rows for describe.each / it.each. */
+export const bySop = SEED_WALKS.map((w) => [w.sop, w] as const);
+export const pathsOf = (walk: SeedWalk) => walk.paths.map((p, i) => [p.name, p, i] as const);

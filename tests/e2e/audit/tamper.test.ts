@@ -11,10 +11,10 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { chainHash } from '../../dist/engine/store/chain.js';
-import { sop, STACK_TRACE, SOPS } from '../helpers/cli.js';
-import { buildAuditFixture, copyStore, logRows, tamper } from './fixture.js';
-import type { AuditFixture, LogRow } from './fixture.js';
+import { chainHash } from '../../../engine/store/chain.js';
+import { sop, STACK_TRACE, SOPS } from '../../helpers/cli.js';
+import { buildAuditFixture, copyStore, logRows, tamper } from '../../audit/fixture.js';
+import type { AuditFixture, LogRow } from '../../audit/fixture.js';
 
 interface Report {
   ok: boolean;
@@ -28,8 +28,8 @@ interface Report {
 let f: AuditFixture;
 let rows: LogRow[];
 
-beforeAll(() => {
-  f = buildAuditFixture();
+beforeAll(async () => {
+  f = await buildAuditFixture();
   const db = new Database(f.db, { readonly: true });
   rows = logRows(db);
   db.close();

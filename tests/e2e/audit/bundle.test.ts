@@ -13,9 +13,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sop, STACK_TRACE, SOPS, tempDir } from '../helpers/cli.js';
-import { buildAuditFixture, copyStore } from './fixture.js';
-import type { AuditFixture } from './fixture.js';
+import { sop, STACK_TRACE, SOPS, tempDir } from '../../helpers/cli.js';
+import { buildAuditFixture, copyStore } from '../../audit/fixture.js';
+import type { AuditFixture } from '../../audit/fixture.js';
 
 interface Report {
   ok: boolean;
@@ -34,8 +34,8 @@ let checkpoint: string;
 /** An empty folder: the auditor's machine, with no database and no SOPs. */
 let elsewhere: string;
 
-beforeAll(() => {
-  f = buildAuditFixture();
+beforeAll(async () => {
+  f = await buildAuditFixture();
   db = copyStore(f);
   all = join(f.dir, 'all.sopbundle');
   one = join(f.dir, 'one.sopbundle');
