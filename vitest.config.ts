@@ -9,6 +9,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     globalSetup: ['tests/setup/generate-validator.ts'],
+    // A test that runs the CLI a dozen times waits on processes, not on a clock: on two shared cores that can take seconds.
+    testTimeout: 30_000,
     // Processes are spawned by many tests; two cores, so keep the pool small.
     pool: 'forks',
     maxWorkers: 2,

@@ -5,7 +5,7 @@
  * `sop` has no `./sops` of its own, so `sop init --examples` and `sop demo`
  * copy them, with the schemas beside them for editors.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { displayPath, type Engine } from '../engine/index.js';
@@ -20,9 +20,20 @@ export function packageRoot(): string {
   }
 }
 
+/** Whether `dir` holds SOP files (any YAML file) already; a path that is not a folder cannot take the examples. */
+export function holdsSopFiles(dir: string): boolean {
+  if (!existsSync(dir)) return false;
+  if (!statSync(dir).isDirectory()) {
+    throw new CliError('file.unwritable', `${displayPath(dir)} is not a folder; the example SOPs are copied into a folder`, {
+      hint: 'point --sops (or SOP_DIR) at a new folder',
+    });
+  }
+  return readdirSync(dir).some((f) => /\.ya?ml$/.test(f));
+}
+
 /** Refuses a folder that holds SOP files already: a scaffold never writes over an office's own. */
 export function assertScaffoldable(dir: string): void {
-  if (existsSync(dir) && readdirSync(dir).some((f) => /\.ya?ml$/.test(f))) {
+  if (holdsSopFiles(dir)) {
     throw new CliError('file.exists', `${displayPath(dir)} holds SOP files already; the examples are copied only into a new or empty folder`, {
       hint: 'point --sops (or SOP_DIR) at a new folder, or leave out --examples',
     });

@@ -8,9 +8,8 @@
 import { createRequire } from 'node:module';
 import type * as Crypto from 'node:crypto';
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import { displayPath, type AdvanceRequest, type Engine } from '../../engine/index.js';
-import { scaffoldSops } from '../examples.js';
+import { holdsSopFiles, scaffoldSops } from '../examples.js';
 import { globalOptions } from '../options.js';
 import type { Io } from '../io.js';
 import { withEngine } from '../engine.js';
@@ -61,8 +60,8 @@ never touches an office's real database: use --db demo.db there.`,
       await withEngine(
         cmd,
         async (engine) => {
-          // An installed sop run in a new folder has no SOPs yet: the demo brings its own, as init --examples would.
-          if (!existsSync(folder)) {
+          // An installed sop run in a new folder (or with an empty SOP folder) has no SOPs yet: the demo brings its own, as init --examples would.
+          if (!holdsSopFiles(folder)) {
             await scaffoldSops(folder, engine);
             io.out(`created ${displayPath(folder)} with the example SOPs that come with sop\n`);
           }

@@ -46,11 +46,11 @@ export async function buildAuditFixture(): Promise<AuditFixture> {
     const finished = await walkToDecision('Pengecualian server lama');
     tick(5);
     // A refused attempt: sari does not hold the role of the decision.
-    try {
-      await as('sari').advance(finished, { choice: 'setuju' });
-    } catch {
-      // expected: auth.not-actor, recorded as a refusal
-    }
+    const refused = await as('sari').advance(finished, { choice: 'setuju' }).then(
+      () => undefined,
+      (e: { code?: string }) => e.code,
+    );
+    if (refused !== 'auth.not-actor') throw new Error(`sari was expected to be refused (auth.not-actor), not ${String(refused)}`);
     tick(5);
     await as('rina').advance(finished, { choice: 'tidak-setuju', note: 'Risiko terlalu tinggi' });
     const atDecision = await walkToDecision('Pengecualian aplikasi absensi');

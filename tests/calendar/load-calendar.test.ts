@@ -7,10 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_CALENDAR } from '../../dist/engine/calendar/calendar.js';
-import { checkCalendarFile, checkCalendarSource, loadCalendar } from '../../dist/engine/calendar/load-calendar.js';
-import { addWorkingTime, formatLocal } from '../../dist/engine/calendar/working-time.js';
-import type { Problem } from '../../dist/engine/errors.js';
+import { DEFAULT_CALENDAR } from '../../engine/calendar/calendar.js';
+import { checkCalendarFile, checkCalendarSource, loadCalendar } from '../../engine/calendar/load-calendar.js';
+import { addWorkingTime, formatLocal } from '../../engine/calendar/working-time.js';
+import type { Problem } from '../../engine/errors.js';
 
 const sopsDir = fileURLToPath(new URL('../../sops/', import.meta.url));
 const dirs: string[] = [];

@@ -4,7 +4,7 @@
  * Intl says, at every instant they are used for.
  */
 import { describe, expect, it } from 'vitest';
-import { FIXED_ZONES, intlOffsetAt, offsetAt } from '../../dist/engine/calendar/zone-offset.js';
+import { FIXED_ZONES, intlOffsetAt, offsetAt } from '../../engine/calendar/zone-offset.js';
 
 const DAY = 86_400_000;
 

@@ -3,8 +3,8 @@
  * days stay apart: a day converts to minutes only through the office calendar.
  */
 import { describe, expect, it } from 'vitest';
-import { addDurations, formatDuration, formatTotal, isDuration, parseDuration, toIso } from '../../dist/engine/index.js';
-import type { Duration } from '../../dist/engine/index.js';
+import { addDurations, formatDuration, formatTotal, isDuration, parseDuration, toIso } from '../../engine/definition/duration.js';
+import type { Duration } from '../../engine/definition/duration.js';
 
 const minutes = (amount: number): Duration => ({ amount, unit: 'minute' });
 const days = (amount: number): Duration => ({ amount, unit: 'day' });

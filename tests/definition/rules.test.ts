@@ -3,15 +3,15 @@
  * tests/fixtures/valid/minimal.yaml with a single fault, and must be reported
  * with exactly one error, of the rule's code, at the line:col of the fault.
  *
- * The fixtures live two folders deeper than sops/, so their first line is not
- * the exact SCHEMA_COMMENT and every valid one also carries the
- * `file.schema-comment` warning; the table asserts on errors only.
+ * The fixtures' first line is a schema modeline pointing at the schema from
+ * two folders deeper than sops/; any modeline is accepted, wherever it points,
+ * so they carry no `file.schema-comment` warning. The table asserts on errors only.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkSopFile, checkSopSource, SCHEMA_COMMENT } from '../../dist/engine/index.js';
-import type { Problem } from '../../dist/engine/index.js';
+import { checkSopFile, checkSopSource, SCHEMA_COMMENT } from '../../engine/definition/load.js';
+import type { Problem } from '../../engine/index.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const rule = (name: string) => `${fixtures}rules/${name}.yaml`;
@@ -76,18 +76,23 @@ const cases: Case[] = [
 ];
 
 describe('the valid fixture every rule fixture is derived from', () => {
-  it('Given minimal.yaml, When checked, Then it has a definition and no error', () => {
+  it('Given minimal.yaml, When checked, Then it has a definition and no problem', () => {
     const checked = checkSopFile(minimal);
     expect(errorsOf(checked.problems)).toEqual([]);
+    // Its first line is a schema modeline (pointing at ../../../schemas/): no warning either.
+    expect(checked.problems).toEqual([]);
     expect(checked.definition?.id).toBe('minimal');
     expect(checked.definition?.steps.map((s) => s.kind)).toEqual(['process', 'decision', 'process']);
     expect(checked.definition?.ends.map((e) => e.outcome)).toEqual(['selesai', 'ditolak']);
   });
 
-  it('Given a first line other than the exact schema comment, Then only the file.schema-comment warning is reported, at 1:1', () => {
-    const checked = checkSopFile(minimal);
+  it('Given a first line that is not a schema modeline, Then only the file.schema-comment warning is reported, at 1:1', () => {
+    const lines = readFileSync(minimal, 'utf8').split('\n');
+    lines[0] = '# SOP minimal';
+    const checked = checkSopSource('minimal.yaml', lines.join('\n'), () => false);
     expect(checked.problems.map(brief)).toEqual([{ code: 'file.schema-comment', line: 1, col: 1 }]);
     expect(checked.problems[0]!.severity).toBe('warning');
+    expect(checked.problems[0]!.message).toContain(SCHEMA_COMMENT);
     expect(checked.definition).toBeDefined();
   });
 
@@ -96,6 +101,34 @@ describe('the valid fixture every rule fixture is derived from', () => {
     lines[0] = SCHEMA_COMMENT;
     const checked = checkSopSource('minimal.yaml', lines.join('\n'), () => false);
     expect(checked.problems).toEqual([]);
+    expect(checked.definition).toBeDefined();
+  });
+});
+
+describe('the schema modeline may point anywhere', () => {
+  const body = readFileSync(minimal, 'utf8').replace(/^.*\n/, '');
+  const check = (firstLines: string) => checkSopSource('minimal.yaml', `${firstLines}${body}`, () => false);
+
+  it.each([
+    ['a URL', '# yaml-language-server: $schema=https://example.go.id/schemas/sop.schema.json'],
+    ['a copy beside the SOPs', '# yaml-language-server: $schema=sop.schema.json'],
+    ['an absolute path', '# yaml-language-server: $schema=/opt/sop/schemas/sop.schema.json'],
+    ["the fixture's own relative path", '# yaml-language-server: $schema=../../../schemas/sop.schema.json'],
+  ])('Given a modeline pointing at %s, Then there is no file.schema-comment warning (no problem at all)', (_, modeline) => {
+    const checked = check(`${modeline}\n`);
+    expect(checked.problems).toEqual([]);
+    expect(checked.definition).toBeDefined();
+  });
+
+  it.each([
+    ['no first comment at all', ''],
+    ['another comment first', '# SOP minimal\n'],
+    ['the modeline on the second line', '# SOP minimal\n# yaml-language-server: $schema=sop.schema.json\n'],
+    ['a modeline that points nowhere', '# yaml-language-server: $schema=\n'],
+  ])('Given %s, Then the file.schema-comment warning is still reported, at 1:1', (_, firstLines) => {
+    const checked = check(firstLines);
+    expect(checked.problems.map(brief)).toEqual([{ code: 'file.schema-comment', line: 1, col: 1 }]);
+    expect(checked.problems[0]!.severity).toBe('warning');
     expect(checked.definition).toBeDefined();
   });
 });

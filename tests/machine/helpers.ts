@@ -4,9 +4,9 @@
  * of repeating it.
  */
 import { fileURLToPath } from 'node:url';
-import { checkSopSource, loadSop } from '../../dist/engine/index.js';
-import type { SopDefinition } from '../../dist/engine/index.js';
-import type { MachineEvent } from '../../dist/engine/machine/index.js';
+import { checkSopSource, loadSop } from '../../engine/definition/load.js';
+import type { SopDefinition } from '../../engine/index.js';
+import type { MachineEvent } from '../../engine/machine/index.js';
 
 export const SOPS = fileURLToPath(new URL('../../sops/', import.meta.url));
 

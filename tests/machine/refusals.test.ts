@@ -3,10 +3,10 @@
  * a replay does with an event that should never have been recorded.
  */
 import { describe, expect, it } from 'vitest';
-import { SopError } from '../../dist/engine/index.js';
-import type { DecisionStep } from '../../dist/engine/index.js';
-import { applyEvent, checkEvent, foldEvents, initialState, resolveChoice } from '../../dist/engine/machine/index.js';
-import type { MachineEvent } from '../../dist/engine/machine/index.js';
+import { SopError } from '../../engine/index.js';
+import type { DecisionStep } from '../../engine/index.js';
+import { applyEvent, checkEvent, foldEvents, initialState, resolveChoice } from '../../engine/machine/index.js';
+import type { MachineEvent } from '../../engine/machine/index.js';
 import { CANCEL, complete, eventsFor, seed } from './helpers.js';
 
 const def = seed('pengecualian-smki');

@@ -5,9 +5,9 @@
  * complete, and the fold checks where each path ends.
  */
 import { describe, expect, it } from 'vitest';
-import type { SopDefinition } from '../../dist/engine/index.js';
-import { applyEvent, checkEvent, foldEvents, initialState } from '../../dist/engine/machine/index.js';
-import type { InstanceState, MachineEvent } from '../../dist/engine/machine/index.js';
+import type { SopDefinition } from '../../engine/index.js';
+import { applyEvent, checkEvent, foldEvents, initialState } from '../../engine/machine/index.js';
+import type { InstanceState, MachineEvent } from '../../engine/machine/index.js';
 import { allPaths, CANCEL, complete, endsReachableFrom, eventsFor, seed } from './helpers.js';
 
 interface ExpectedPath {

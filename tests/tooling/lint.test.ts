@@ -2,14 +2,16 @@
  * Lint: one fixture per rule in tests/fixtures/lint, each
  * tests/fixtures/valid/minimal.yaml with one finding, reported as a warning
  * of the rule's code at the line:col of the node. A warning never takes the
- * definition away. The fixtures are two folders below sops/, so each also
- * carries the `file.schema-comment` warning, which the table leaves out.
+ * definition away. The fixtures' first line is a schema modeline (any is
+ * accepted), so they carry no `file.schema-comment` warning; the table would
+ * leave it out anyway, being about lint.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkSopFile, checkSopSource, relatedSopsIn, SCHEMA_COMMENT } from '../../dist/engine/index.js';
-import type { Problem } from '../../dist/engine/index.js';
+import { checkSopFile, checkSopSource, SCHEMA_COMMENT } from '../../engine/definition/load.js';
+import { relatedSopsIn } from '../../engine/definition/related-lookup.js';
+import type { Problem } from '../../engine/index.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const SOPS = fileURLToPath(new URL('../../sops/', import.meta.url));

@@ -6,8 +6,11 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkSopSource, documentModel, loadSop, renderHtml, renderMarkdown, SCHEMA_COMMENT } from '../../dist/engine/index.js';
-import type { SopDefinition } from '../../dist/engine/index.js';
+import { checkSopSource, loadSop, SCHEMA_COMMENT } from '../../engine/definition/load.js';
+import { documentModel } from '../../engine/tooling/document-model.js';
+import { renderHtml } from '../../engine/tooling/render-html.js';
+import { renderMarkdown } from '../../engine/tooling/render-md.js';
+import type { SopDefinition } from '../../engine/index.js';
 
 const SOPS = fileURLToPath(new URL('../../sops/', import.meta.url));
 const SEEDS = ['pengecualian-smki', 'implementasi-security-patch', 'pengelolaan-akses-pengguna'];

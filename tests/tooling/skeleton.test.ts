@@ -3,7 +3,8 @@
  * every section of the format present for the maintainer to fill in.
  */
 import { describe, expect, it } from 'vitest';
-import { assertNewSopId, checkSopSource, sopSkeleton, SCHEMA_COMMENT } from '../../dist/engine/index.js';
+import { checkSopSource, SCHEMA_COMMENT } from '../../engine/definition/load.js';
+import { assertNewSopId, sopSkeleton } from '../../engine/tooling/skeleton.js';
 
 const check = (id: string, text: string) => checkSopSource(`sops/${id}.yaml`, text, () => false);
 

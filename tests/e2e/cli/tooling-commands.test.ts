@@ -7,9 +7,9 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sop, tempDir, STACK_TRACE } from '../helpers/cli.js';
+import { ROOT, sop, tempDir, STACK_TRACE } from '../../helpers/cli.js';
 
-const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 
 describe('sop graph', () => {
   it('Given a seed, When drawn as Mermaid (the default), Then it prints one subgraph per actor and exits 0', () => {
@@ -123,7 +123,7 @@ describe('sop new', () => {
     writeFileSync(file, 'id: pengecualian-smki\n');
     const r = sop(['--sops', dir, 'new', 'pengecualian-smki']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('[file.exists]');
+    expect(r.stderr).toContain('[sop.exists]');
     expect(readFileSync(file, 'utf8')).toBe('id: pengecualian-smki\n');
   });
 
@@ -162,6 +162,54 @@ describe('sop validate shows lint warnings', () => {
   });
 });
 
+describe('sop schema', () => {
+  const published = (name: string) => JSON.parse(readFileSync(join(ROOT, 'schemas', name), 'utf8')) as Record<string, unknown>;
+
+  it('Given no option, Then it prints the SOP schema, the one published in schemas/, with $id urn:sop:schemas:sop:1', () => {
+    const r = sop(['schema']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const printed = JSON.parse(r.stdout);
+    expect(printed.$id).toBe('urn:sop:schemas:sop:1');
+    expect(printed).toEqual(published('sop.schema.json'));
+  });
+
+  it('Given --for calendar, Then it prints the calendar schema, with $id urn:sop:schemas:calendar:1', () => {
+    const r = sop(['schema', '--for', 'calendar']);
+    expect(r.code).toBe(0);
+    const printed = JSON.parse(r.stdout);
+    expect(printed.$id).toBe('urn:sop:schemas:calendar:1');
+    expect(printed).toEqual(published('calendar.schema.json'));
+  });
+
+  it('Given --id, Then it prints only the $id', () => {
+    expect(sop(['schema', '--id'])).toMatchObject({ code: 0, stdout: 'urn:sop:schemas:sop:1\n', stderr: '' });
+    expect(sop(['schema', '--for', 'calendar', '--id'])).toMatchObject({ code: 0, stdout: 'urn:sop:schemas:calendar:1\n', stderr: '' });
+  });
+
+  it('Given --out <file>, Then the file holds the schema and stdout says where it went', () => {
+    const dir = tempDir();
+    const out = join(dir, 'sop.schema.json');
+    const r = sop(['schema', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^wrote .*sop\.schema\.json\n$/);
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(published('sop.schema.json'));
+    const calendar = join(dir, 'calendar.schema.json');
+    expect(sop(['schema', '--for', 'calendar', '--out', calendar]).code).toBe(0);
+    expect(JSON.parse(readFileSync(calendar, 'utf8'))).toEqual(published('calendar.schema.json'));
+  });
+
+  it('Given an unknown --for, Then it is a usage error (exit 2) naming the choices; sop schema --help explains the $id', () => {
+    const r = sop(['schema', '--for', 'kalender']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/sop, calendar/);
+    const help = sop(['schema', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: sop schema \[options\]/);
+    expect(help.stdout).toContain('urn:sop:schemas:sop:1');
+  });
+});
+
 describe('--help', () => {
   it.each(['graph', 'paths', 'render', 'new'])('sop %s --help explains the command and exits 0', (command) => {
     const r = sop([command, '--help']);
@@ -171,6 +219,6 @@ describe('--help', () => {
 
   it('sop --help lists the new commands', () => {
     const r = sop(['--help']);
-    for (const command of ['graph', 'paths', 'new', 'render']) expect(r.stdout).toMatch(new RegExp(`^ {2}${command} `, 'm'));
+    for (const command of ['graph', 'paths', 'new', 'render', 'schema']) expect(r.stdout).toMatch(new RegExp(`^ {2}${command} `, 'm'));
   });
 });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sop, tempDir, SOPS } from '../helpers/cli.js';
+import { sop, tempDir, SOPS } from '../../helpers/cli.js';
 
 describe('Given an instance started on revision 1 of its SOP', () => {
   it('When the YAML is edited, Then the instance keeps its definition and status names the new revision', () => {

@@ -4,9 +4,9 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { sop, STACK_TRACE, SOPS } from '../helpers/cli.js';
-import { buildAuditFixture, copyStore, logRows } from '../audit/fixture.js';
-import type { AuditFixture, LogRow } from '../audit/fixture.js';
+import { sop, STACK_TRACE, SOPS } from '../../helpers/cli.js';
+import { buildAuditFixture, copyStore, logRows } from '../../audit/fixture.js';
+import type { AuditFixture, LogRow } from '../../audit/fixture.js';
 
 let f: AuditFixture;
 let db: string;
@@ -17,8 +17,8 @@ const run = (...args: string[]) => {
   return r;
 };
 
-beforeAll(() => {
-  f = buildAuditFixture();
+beforeAll(async () => {
+  f = await buildAuditFixture();
   db = copyStore(f);
   const d = new Database(db, { readonly: true });
   rows = logRows(d);

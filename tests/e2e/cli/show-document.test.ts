@@ -4,9 +4,9 @@
  * ../shared/seeds (extraction errors corrected), not from the YAML.
  */
 import { describe, expect, it } from 'vitest';
-import { sop } from '../helpers/cli.js';
-import { procedureRows } from '../helpers/show-table.js';
-import type { ShownRow } from '../helpers/show-table.js';
+import { sop } from '../../helpers/cli.js';
+import { procedureRows } from '../../helpers/show-table.js';
+import type { ShownRow } from '../../helpers/show-table.js';
 
 const PC = 'PC/laptop, jaringan internet, media komunikasi';
 

@@ -5,7 +5,7 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sop, tempDir, SOPS, STACK_TRACE } from '../helpers/cli.js';
+import { sop, tempDir, SOPS, STACK_TRACE } from '../../helpers/cli.js';
 
 describe('Given a new office database', () => {
   const dir = tempDir();

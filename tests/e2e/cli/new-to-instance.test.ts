@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sop, tempDir } from '../helpers/cli.js';
+import { sop, tempDir } from '../../helpers/cli.js';
 
 describe('From sop new to a running instance', () => {
   const dir = tempDir('sop-new-');
