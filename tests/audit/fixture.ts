@@ -8,8 +8,8 @@
 import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Session, initDatabase, addUser, startInstance, advanceInstance } from '../../dist/engine/index.js';
-import { SOPS, tempDir } from '../helpers/cli.js';
+import { officeWith } from '../helpers/engine.js';
+import { tempDir } from '../helpers/cli.js';
 
 export interface AuditFixture {
   dir: string;
@@ -21,55 +21,50 @@ export interface AuditFixture {
   fresh: string;
 }
 
-export function buildAuditFixture(): AuditFixture {
+/** Builds the store and closes it (its WAL folded into the file), ready to be copied or opened by another process. */
+export async function buildAuditFixture(): Promise<AuditFixture> {
   const dir = tempDir('sop-audit-');
   const db = join(dir, 'pristine.db');
   let now = new Date('2026-11-16T00:30:00Z'); // Monday 08:30 WITA
   const clock = () => now;
   const tick = (minutes: number) => (now = new Date(now.getTime() + minutes * 60_000));
-  const as = <T>(user: string, fn: (s: Session) => T, create = false): T => {
-    const s = new Session({ db, sops: SOPS, identity: { user, osUser: 'auditor-test' }, clock }, { create });
+  const office = await officeWith(
+    db,
+    { sari: [], andi: ['pengelola-tim-teknis'], rina: ['kepala-bidang-persandian'] },
+    { clock, osUser: 'auditor-test' },
+  );
+  try {
+    const as = (user: string) => office.as(user).instances;
+    const walkToDecision = async (title: string) => {
+      const { id } = await as('sari').start('pengecualian-smki', { title });
+      tick(7);
+      await as('sari').advance(id, { outputs: [{ id: 'surat-permohonan', value: `Surat permohonan ${title}` }] });
+      tick(40);
+      await as('andi').advance(id, { outputs: [{ id: 'daftar-resiko', value: `Daftar resiko ${title}` }] });
+      return id;
+    };
+    const finished = await walkToDecision('Pengecualian server lama');
+    tick(5);
+    // A refused attempt: sari does not hold the role of the decision.
     try {
-      return fn(s);
-    } finally {
-      s.close();
-    }
-  };
-  as('admin', (s) => initDatabase(s, 'admin'), true);
-  as('admin', (s) => {
-    addUser(s, 'sari', [], false);
-    addUser(s, 'andi', ['pengelola-tim-teknis'], false);
-    addUser(s, 'rina', ['kepala-bidang-persandian'], false);
-  });
-  const walkToDecision = (title: string) => {
-    const id = as('sari', (s) => startInstance(s, 'pengecualian-smki', { title }).id);
-    tick(7);
-    as('sari', (s) => advanceInstance(s, id, { outputs: [{ id: 'surat-permohonan', value: `Surat permohonan ${title}` }] }));
-    tick(40);
-    as('andi', (s) => advanceInstance(s, id, { outputs: [{ id: 'daftar-resiko', value: `Daftar resiko ${title}` }] }));
-    return id;
-  };
-  const finished = walkToDecision('Pengecualian server lama');
-  tick(5);
-  // A refused attempt: sari does not hold the role of the decision.
-  as('sari', (s) => {
-    try {
-      advanceInstance(s, finished, { choice: 'setuju' });
+      await as('sari').advance(finished, { choice: 'setuju' });
     } catch {
       // expected: auth.not-actor, recorded as a refusal
     }
-  });
-  tick(5);
-  as('rina', (s) => advanceInstance(s, finished, { choice: 'tidak-setuju', note: 'Risiko terlalu tinggi' }));
-  const atDecision = walkToDecision('Pengecualian aplikasi absensi');
-  tick(3);
-  const fresh = as('sari', (s) => startInstance(s, 'pengecualian-smki', { title: 'Pengecualian jaringan tamu' }).id);
-  return { dir, db, finished, atDecision, fresh };
+    tick(5);
+    await as('rina').advance(finished, { choice: 'tidak-setuju', note: 'Risiko terlalu tinggi' });
+    const atDecision = await walkToDecision('Pengecualian aplikasi absensi');
+    tick(3);
+    const { id: fresh } = await as('sari').start('pengecualian-smki', { title: 'Pengecualian jaringan tamu' });
+    return { dir, db, finished, atDecision, fresh };
+  } finally {
+    await office.close();
+  }
 }
 
 let copies = 0;
 
-/** A copy of the store file to tamper with (the WAL was folded in when the last session closed). */
+/** A copy of the store file to tamper with (the WAL was folded in when the engine closed). */
 export function copyStore(f: AuditFixture): string {
   const file = join(f.dir, `copy-${++copies}.db`);
   copyFileSync(f.db, file);
