@@ -136,7 +136,8 @@ export class Store {
    * - `fn` returns after writing: the request is recorded with its result
    *   (plain JSON data), in the same transaction as its entries: a crash
    *   leaves both or neither. A command that wrote nothing leaves no
-   *   record: there is nothing to apply twice.
+   *   record: there is nothing to apply twice. (What it wrote outside the
+   *   log, such as a blob, is still committed.)
    */
   transact<T>(request: RequestKey | undefined, fn: (tx: WriteTx) => T): T {
     if (this.current) throw new Error('a transaction is already under way on this store');
@@ -220,7 +221,8 @@ export class Store {
   /** Whether to commit what `fn` wrote; records the request's answer when it does. */
   private settle(request: RequestKey | undefined, tx: TxState, outcome: { value: unknown } | { error: unknown }): boolean {
     const head = this.log.head().seq;
-    if (head === tx.before) return false;
+    // Nothing in the log: nothing to record; what `fn` wrote beside it (a blob, a cached source) is kept if it returned.
+    if (head === tx.before) return 'value' in outcome;
     if ('value' in outcome) {
       // The first answer goes through JSON as the recorded one will: both print alike.
       const ok = outcome.value === undefined ? null : JSON.parse(JSON.stringify(outcome.value));

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The long run of the crash test: thousands of SIGKILLs of `sop` processes
- * at random points, with every check of tests/reliability/crash.test.ts
+ * at random points, with every check of tests/e2e/reliability/crash.test.ts
  * after each kill. Not part of npm test; run it by hand after `npm run build`:
  *
  *   node tests/long/crash-soak.mjs --kills 5000 [--lanes 2] [--keep]
@@ -10,7 +10,7 @@
  * violated check it stops with exit 1 and keeps the database for a look.
  */
 import { parseArgs } from 'node:util';
-import { crashRun } from '../reliability/crash-harness.mjs';
+import { crashRun } from '../e2e/reliability/crash-harness.mjs';
 
 const { values } = parseArgs({
   options: {

@@ -6,17 +6,22 @@
  * Each changing command is run, then run again with the same request id:
  * the second run prints the same, exits the same, and writes nothing. The
  * CLI runs in-process through its own entry point (`run` of cli/program.ts,
- * exactly what the binary calls), and as a child process for a sample.
- * Crashes are tests/reliability/crash.test.ts; retries under concurrent
+ * exactly what the binary calls); as a child process for a sample in
+ * tests/e2e/reliability/requests.test.ts. Two runs of one request racing are
+ * checked on the store's transactions (Store.transact with a RequestKey).
+ * Crashes are tests/e2e/reliability/crash.test.ts; retries under concurrent
  * writers, tests/reliability/concurrency.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { run } from '../../dist/cli/program.js';
-import { Session, runRequest, startInstance, advanceInstance } from '../../dist/engine/index.js';
-import { sop, tempDir, SOPS, STACK_TRACE } from '../helpers/cli.js';
+import { run } from '../../cli/program.js';
+import { Store, type WriteTx } from '../../engine/store/index.js';
+import { requestKey } from '../../engine/runtime/requests.js';
+import { openOffice } from '../helpers/engine.js';
+import { tempDir, SOPS } from '../helpers/cli.js';
+import { sampleDef, started } from '../store/helpers.js';
 
 let dir: string;
 let db: string;
@@ -194,36 +199,40 @@ describe('Given commands run without --request-id', () => {
   });
 });
 
-describe('Given the built CLI as separate processes', () => {
-  it('when a script runs sop start with its own request id, times out, and runs it again, then the second process answers the first one\'s instance id', () => {
-    const env = { SOP_DB: db, SOP_DIR: SOPS };
-    const first = sop(['start', 'pengecualian-smki', '--as', 'sari', '--title', 'Permohonan skrip', '--request-id', 'script-7f3a'], { cwd: dir, env });
-    const second = sop(['start', 'pengecualian-smki', '--as', 'sari', '--title', 'Permohonan skrip', '--request-id', 'script-7f3a'], { cwd: dir, env });
-    expect(first.code, first.stderr).toBe(0);
-    expect(second.stderr).not.toMatch(STACK_TRACE);
-    expect({ code: second.code, stdout: second.stdout, stderr: second.stderr }).toEqual({ code: first.code, stdout: first.stdout, stderr: first.stderr });
-    const titled = (tables().rest[0] as { title: string }[]).filter((i) => i.title === 'Permohonan skrip');
-    expect(titled).toHaveLength(1);
-  });
-});
-
 describe('Given two runs of one request racing (a retry started while the first still runs)', () => {
   it('when the other run records the request between this run\'s reads and its first write, then this run writes nothing and answers the recorded answer', () => {
-    const s1 = new Session({ db, sops: SOPS, identity: { user: 'sari', osUser: 'tester' } });
-    const s2 = new Session({ db, sops: SOPS, identity: { user: 'sari', osUser: 'tester' } });
+    // Two connections, as two processes would have; the writes a start makes: its definition and its instance.
+    const file = join(dir, 'race.db');
+    const s1 = Store.open(file);
+    const s2 = Store.open(file);
     try {
-      const before = tables();
-      const spec = { id: 'req-race', command: 'start', args: { sop: 'pengecualian-smki' } };
-      let twinId: string | undefined;
-      const answer = runRequest(s1, spec, () => {
+      const key = requestKey({ id: 'req-race', command: 'start', args: { sop: 'layanan-surat', title: 'Balapan', assign: {} } }, 'sari');
+      const start = (tx: WriteTx, id: string) => {
+        const definitionHash = tx.putDefinition(sampleDef());
+        tx.createInstance({ id, definitionHash, title: 'Balapan', state: {}, event: started() });
+        return { id };
+      };
+      let twin: { id: string } | undefined;
+      let ran = 0;
+      const answer = s1.transact(key, (tx) => {
+        ran++;
         // This run has read what it needs; before it writes, the twin runs to its end.
-        twinId = runRequest(s2, spec, () => ({ id: startInstance(s2, 'pengecualian-smki', { title: 'Balapan' }).id })).id;
-        return { id: startInstance(s1, 'pengecualian-smki', { title: 'Balapan' }).id };
+        twin = s2.transact(key, (tx2) => start(tx2, 'I-twin'));
+        return start(tx, 'I-first');
       });
-      expect(answer).toEqual({ id: twinId });
-      const after = tables();
-      expect(after.log).toHaveLength(before.log.length + 1);
-      expect((after.rest[0] as { title: string }[]).filter((i) => i.title === 'Balapan')).toHaveLength(1);
+      expect(ran).toBe(1);
+      expect(twin).toEqual({ id: 'I-twin' });
+      expect(answer).toEqual(twin);
+      // The twin's two entries, carrying the request id; none of this run's.
+      const log = s1.logSince(0);
+      expect(log.map((e) => [e.kind, requestOf(e.payload)])).toEqual([
+        ['definition', 'req-race'],
+        ['event', 'req-race'],
+      ]);
+      expect(s1.listInstances().map((i) => i.id)).toEqual(['I-twin']);
+      expect(s1.request('req-race')).toMatchObject({ command: 'start', argsHash: key.argsHash, logSeq: 2, answer: { ok: { id: 'I-twin' } } });
+      // A third run is answered from the record without running at all.
+      expect(s2.transact(key, () => expect.unreachable('a recorded request runs again'))).toEqual({ id: 'I-twin' });
     } finally {
       s1.close();
       s2.close();
@@ -231,18 +240,37 @@ describe('Given two runs of one request racing (a retry started while the first 
   });
 });
 
-describe('Given the engine used without request ids (as the tests and the demo do)', () => {
-  it('then writes carry no request id and leave no request record', () => {
-    const s = new Session({ db, sops: SOPS, identity: { user: 'sari', osUser: 'tester' } });
+describe('Given the engine used without request ids', () => {
+  it('then each change gets a random 128-bit id, in its log entries and its record, as on the command line', async () => {
+    const office = await openOffice(db, { create: false });
     try {
       const before = tables();
-      const id = startInstance(s, 'pengecualian-smki').id;
-      advanceInstance(s, id, { outputs: [{ id: 'surat-permohonan', value: 'Surat' }] });
+      const sari = office.as('sari').instances;
+      const { id } = await sari.start('pengecualian-smki');
+      await sari.advance(id, { outputs: [{ id: 'surat-permohonan', value: 'Surat' }] });
+      const after = tables();
+      const added = after.log.slice(before.log.length).map((e) => requestOf(e.payload));
+      expect(added).toHaveLength(2);
+      for (const r of added) expect(r).toMatch(/^[0-9a-f]{32}$/);
+      expect(added[0]).not.toBe(added[1]);
+      expect(after.requests.filter((r) => !before.requests.some((b) => b.id === r.id)).map((r) => r.id).sort()).toEqual([...added].sort());
+    } finally {
+      await office.close();
+    }
+  });
+
+  it('then the store\'s own writes without a request (store.write) carry no request id and leave no record', () => {
+    const store = Store.open(db);
+    try {
+      const before = tables();
+      store.write((tx) => tx.addUser('tanpa-permintaan', {}, { user: 'admin', osUser: 'tester' }));
       const after = tables();
       expect(after.requests).toEqual(before.requests);
-      for (const e of after.log.slice(before.log.length)) expect(requestOf(e.payload)).toBeUndefined();
+      const added = after.log.slice(before.log.length);
+      expect(added).toHaveLength(1);
+      expect(requestOf(added[0]!.payload)).toBeUndefined();
     } finally {
-      s.close();
+      store.close();
     }
   });
 });

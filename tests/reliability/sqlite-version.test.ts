@@ -10,10 +10,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Store, sqliteVersionOk, MINIMUM_SQLITE } from '../../dist/engine/store/index.js';
-import { Session, initDatabase, addUser, listUsers, verifyStore } from '../../dist/engine/index.js';
-import { SopError } from '../../dist/engine/errors.js';
-import { tempDir as makeTempDir, SOPS } from '../helpers/cli.js';
+import { Store, sqliteVersionOk, MINIMUM_SQLITE } from '../../engine/store/index.js';
+import { verifyStore } from '../../engine/audit/verify.js';
+import { SopError } from '../../engine/errors.js';
+import { hintFor } from '../../cli/hints.js';
+import { tempDir as makeTempDir } from '../helpers/cli.js';
+import { officeWith } from '../helpers/engine.js';
 
 const dirs: string[] = [];
 const tempDir = (prefix: string) => {
@@ -57,12 +59,10 @@ describe('sqliteVersionOk, around 3.51.3', () => {
 });
 
 describe('Given a store opened on a SQLite library reported as 3.51.2', () => {
-  it('then it reads, but every write is refused with store.sqlite-too-old and the file is not changed', () => {
+  it('then it reads, but every write is refused with store.sqlite-too-old and the file is not changed', async () => {
     const dir = tempDir('sop-old-sqlite-');
     const db = join(dir, 'sop.db');
-    const s = new Session({ db, sops: SOPS, identity: { user: 'admin', osUser: 'tester' } }, { create: true });
-    initDatabase(s, 'admin');
-    s.close();
+    await (await officeWith(db, {})).close();
     const checkpoint = new Database(db);
     checkpoint.pragma('wal_checkpoint(TRUNCATE)');
     checkpoint.close();
@@ -74,23 +74,26 @@ describe('Given a store opened on a SQLite library reported as 3.51.2', () => {
       expect(verifyStore(store).ok).toBe(true);
       let error: unknown;
       try {
-        store.addUser('sari', {}, { user: 'admin', osUser: 'tester' });
+        store.write((tx) => tx.addUser('sari', {}, { user: 'admin', osUser: 'tester' }));
       } catch (e) {
         error = e;
       }
       expect(error).toBeInstanceOf(SopError);
       expect((error as SopError).code).toBe('store.sqlite-too-old');
       expect((error as SopError).message).toMatch(/SQLite 3\.51\.2, older than 3\.51\.3, which can corrupt a shared store .*; sop only reads with it/);
-      expect((error as SopError).hint).toMatch(/npm ci/);
+      expect((error as SopError).data).toEqual({ version: '3.51.2', minimum: '3.51.3' });
+      expect(hintFor(error as SopError)).toMatch(/npm ci/);
+      expect(store.readOnly).toBe(true);
       expect(store.listUsers().map((u) => u.name)).toEqual(['admin']);
       // A command run under a request id (as every changing CLI command is) is refused alike.
       let code: string | undefined;
       try {
-        store.runRequest({ id: 'r-1', command: 'user add', argsHash: 'x' }, () => store.addUser('sari', {}, { user: 'admin', osUser: 'tester' }));
+        store.transact({ id: 'r-1', command: 'user add', argsHash: 'x' }, (tx) => tx.addUser('sari', {}, { user: 'admin', osUser: 'tester' }));
       } catch (e) {
         code = (e as SopError).code;
       }
       expect(code).toBe('store.sqlite-too-old');
+      expect(store.request('r-1')).toBeUndefined();
     } finally {
       store.close();
     }
@@ -108,15 +111,13 @@ describe('Given a store opened on a SQLite library reported as 3.51.2', () => {
     expect(code).toBe('store.sqlite-too-old');
   });
 
-  it('then with the real library, the same store takes writes', () => {
+  it('then with the real library, the same store takes writes', async () => {
     const db = join(tempDir('sop-old-sqlite-'), 'sop.db');
-    const s = new Session({ db, sops: SOPS, identity: { user: 'admin', osUser: 'tester' } }, { create: true });
+    const office = await officeWith(db, { sari: [] });
     try {
-      initDatabase(s, 'admin');
-      addUser(s, 'sari', [], false);
-      expect(listUsers(s).map((u) => u.name)).toEqual(['admin', 'sari']);
+      expect((await office.engine.people.list()).map((u) => u.name)).toEqual(['admin', 'sari']);
     } finally {
-      s.close();
+      await office.close();
     }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../dist/engine/store/index.js';
+import { canonicalJson } from '../../engine/store/index.js';
 
 describe('canonicalJson', () => {
   it('sorts keys and writes no whitespace', () => {

@@ -2,10 +2,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach } from 'vitest';
-import type { SopDefinition } from '../../dist/engine/definition/types.js';
-import { Store } from '../../dist/engine/store/index.js';
-import type { ActorMeta, SopEvent } from '../../dist/engine/store/index.js';
+import type { SopDefinition } from '../../engine/definition/types.js';
+import { Store, type StoreOptions } from '../../engine/store/index.js';
+import type { ActorMeta, SopEvent } from '../../engine/store/index.js';
+import { migrations } from '../../engine/store/migrations/index.js';
 
 const dirs: string[] = [];
 const stores: Store[] = [];
@@ -26,10 +28,21 @@ export function dbPath(): string {
 }
 
 /** Opens a store that is closed after the test. */
-export function openStore(file: string = dbPath()): Store {
-  const s = Store.open(file);
+export function openStore(file: string = dbPath(), options: StoreOptions = {}): Store {
+  const s = Store.open(file, options);
   stores.push(s);
   return s;
+}
+
+/** An empty store as sop wrote it at schema version 1: only the first migration. */
+export function versionOneStore(): string {
+  const file = path.join(tempDir(), 'v1.db');
+  const raw = new Database(file);
+  raw.pragma('journal_mode = WAL');
+  raw.exec(migrations[0]!.sql);
+  raw.pragma('user_version = 1');
+  raw.close();
+  return file;
 }
 
 export const admin: ActorMeta = { user: 'ani', osUser: 'ani' };
@@ -87,8 +100,11 @@ export function completed(step = 'terima', by: ActorMeta = clerk): SopEvent {
 /** A store with one definition and one instance `I-1` at version 1. */
 export function storeWithInstance(file: string = dbPath()): { store: Store; file: string; hash: string } {
   const store = openStore(file);
-  const hash = store.putDefinition(sampleDef());
-  store.createInstance({ id: 'I-1', definitionHash: hash, title: 'Surat 1', state: { at: 'terima' }, event: started() });
+  const hash = store.write((tx) => {
+    const h = tx.putDefinition(sampleDef());
+    tx.createInstance({ id: 'I-1', definitionHash: h, title: 'Surat 1', state: { at: 'terima' }, event: started() });
+    return h;
+  });
   return { store, file, hash };
 }
 

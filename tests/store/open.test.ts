@@ -1,13 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { SCHEMA_VERSION, Store } from '../../dist/engine/store/index.js';
-import { SopError } from '../../dist/engine/errors.js';
+import { SCHEMA_VERSION, Store } from '../../engine/store/index.js';
+import { SopError } from '../../engine/errors.js';
+import { hintFor } from '../../cli/hints.js';
 import { codeOf, dbPath, openStore, tempDir } from './helpers.js';
-import { AS_NOBODY, ROOT_USER, unprivileged } from '../helpers/unprivileged.js';
 
 function caught(fn: () => unknown): SopError {
   try {
@@ -56,7 +54,8 @@ describe('opening the store', () => {
     expect(e.code).toBe('store.newer-schema');
     expect(e.message).toContain(file);
     expect(e.message).toContain(`version ${SCHEMA_VERSION + 1}`);
-    expect(e.hint).toMatch(/upgrade sop/);
+    expect(e.data).toEqual({ file, version: SCHEMA_VERSION + 1, known: SCHEMA_VERSION });
+    expect(hintFor(e)).toMatch(/upgrade sop/);
     const again = new Database(file);
     expect(again.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION + 1);
     again.close();
@@ -85,7 +84,8 @@ describe('opening the store', () => {
     const e = caught(() => Store.open(file));
     expect(e.code).toBe('store.open-failed');
     expect(e.message).toContain(file);
-    expect(e.hint).toMatch(/does not exist; create it/);
+    expect(e.data).toMatchObject({ file, directory: path.dirname(file), missingDirectory: true });
+    expect(hintFor(e)).toMatch(/does not exist; create it/);
   });
 
   it('reports a path that is a directory', () => {
@@ -99,34 +99,12 @@ describe('opening the store', () => {
     expect(fs.existsSync(file)).toBe(false);
   });
 
-  it.skipIf(!unprivileged.ok)('reports a read-only store as unwritable (as root, checked as the unprivileged user nobody)', () => {
-    const dir = tempDir();
-    const file = path.join(dir, 'sop.db');
-    openStore(file).close();
-    fs.chmodSync(file, 0o444);
-    fs.chmodSync(dir, 0o555);
-    try {
-      if (!ROOT_USER) {
-        expect(codeOf(() => Store.open(file).putBlob('x'))).toBe('store.unwritable');
-        return;
-      }
-      // Root ignores permissions: open and write as nobody, in a process of its own.
-      const storeUrl = pathToFileURL(path.resolve(import.meta.dirname, '../../dist/engine/store/index.js')).href;
-      const code = `import { Store } from ${JSON.stringify(storeUrl)};
-        try { Store.open(${JSON.stringify(file)}).putBlob('x'); console.log('written'); } catch (e) { console.log(e.code); }`;
-      const r = spawnSync(AS_NOBODY[0]!, [...AS_NOBODY.slice(1), process.execPath, '--input-type=module', '-e', code], { encoding: 'utf8' });
-      expect(r.status, r.stderr).toBe(0);
-      expect(r.stdout.trim()).toBe('store.unwritable');
-    } finally {
-      fs.chmodSync(dir, 0o755);
-      fs.chmodSync(file, 0o644);
-    }
-  });
+  // A read-only store: tests/e2e/store/open.test.ts (as root, it is checked in a process of the unprivileged user nobody).
 
   it('keeps the log append-only', () => {
     const store = openStore();
-    store.putBlob('x');
-    store.initAdmin('ani', { user: 'ani', osUser: 'ani' });
+    store.write((tx) => tx.putBlob('x'));
+    store.write((tx) => tx.initAdmin('ani', { user: 'ani', osUser: 'ani' }));
     expect(() => store.db.prepare('UPDATE log SET payload = ?').run('{}')).toThrow(/append-only/);
     expect(() => store.db.prepare('DELETE FROM log').run()).toThrow(/append-only/);
     expect(store.logSince(0)).toHaveLength(1);

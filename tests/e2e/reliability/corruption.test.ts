@@ -19,8 +19,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeSync, copyFileSync, existsSync, openSync, readFileSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { sop, SOPS, STACK_TRACE, type CliResult } from '../helpers/cli.js';
-import { buildAuditFixture, type AuditFixture } from '../audit/fixture.js';
+import { sop, SOPS, STACK_TRACE, type CliResult } from '../../helpers/cli.js';
+import { buildAuditFixture, type AuditFixture } from '../../audit/fixture.js';
 
 let fixture: AuditFixture;
 let pageSize: number;
@@ -29,8 +29,8 @@ let pages: { name: string; pageno: number; pagetype: string }[];
 /** The newest log entry: its seq and payload. */
 let head: { seq: number; payload: string };
 
-beforeAll(() => {
-  fixture = buildAuditFixture();
+beforeAll(async () => {
+  fixture = await buildAuditFixture();
   const conn = new Database(fixture.db);
   conn.pragma('wal_checkpoint(TRUNCATE)');
   pageSize = conn.pragma('page_size', { simple: true }) as number;

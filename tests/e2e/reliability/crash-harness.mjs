@@ -13,9 +13,10 @@
  * then the killed command is run again with the same --request-id, as a
  * script would after a crash: it must succeed, and be in the log once.
  *
- * Used by tests/reliability/crash.test.ts (a few hundred kills in npm test)
- * and by tests/long/crash-soak.mjs (thousands, by hand). Plain JavaScript,
- * so that the soak script runs with node alone.
+ * Used by tests/e2e/reliability/crash.test.ts (a few hundred kills in
+ * npm run test:e2e) and by tests/long/crash-soak.mjs (thousands, by hand).
+ * Plain JavaScript importing the built dist/, so that the soak script runs
+ * with node alone.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -24,11 +25,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
+const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 const SOPS = join(ROOT, 'sops');
-const engine = await import(join(ROOT, 'dist', 'engine', 'index.js'));
+const { openEngine } = await import(join(ROOT, 'dist', 'engine', 'index.js'));
 const { Store } = await import(join(ROOT, 'dist', 'engine', 'store', 'index.js'));
+const { verifyStore } = await import(join(ROOT, 'dist', 'engine', 'audit', 'verify.js'));
 const { run } = await import(join(ROOT, 'dist', 'cli', 'program.js'));
 
 const ADMIN = 'admin';
@@ -60,14 +62,14 @@ export async function crashRun(options) {
     mkdirSync(dir, { recursive: true });
     const db = join(dir, 'sop.db');
     const reported = new Map(); // request id -> command, for every command that reported success
-    setUp(db);
+    await setUp(db);
     const payload = join(dir, 'lampiran.bin');
     // An output of 256 KiB makes some writes long enough to be killed in the middle of them.
     writeFileSync(payload, randomBytes(256 * 1024));
     timing ??= await calibrate(db, dir);
     const state = { user: 'operator', spare: 'cadangan', spareHas: false, instances: [] };
     while (remaining > 0) {
-      const command = nextCommand(db, state, payload);
+      const command = await nextCommand(db, state, payload);
       const killAt = killPoint(timing);
       const outcome = await runAndKill(command, { db, dir }, killAt);
       stats.commands++;
@@ -95,7 +97,7 @@ export async function crashRun(options) {
         check(db, reported);
         stats.checks++;
       }
-      command.after?.();
+      await command.after?.();
       options.onKill?.(stats);
     }
     stats.reported += reported.size;
@@ -117,25 +119,32 @@ function check(db, reported) {
 
 // --- the database and the commands ----------------------------------------
 
-function session(db, user, create = false) {
-  return new engine.Session({ db, sops: SOPS, identity: { user, osUser: 'crash-test' } }, { create });
-}
-
-function withSession(db, user, fn, create = false) {
-  const s = session(db, user, create);
+/** Runs `fn` with an engine on the lane's store acting as `user`, closed afterwards (no connection is left open across a kill). */
+async function withEngine(db, user, fn, create = false) {
+  const engine = await openEngine({ db, sops: SOPS, identity: { user, osUser: 'crash-test' }, create });
   try {
-    return fn(s);
+    return await fn(engine);
   } finally {
-    s.close();
+    await engine.close();
   }
 }
 
-function setUp(db) {
-  withSession(db, ADMIN, (s) => engine.initDatabase(s, ADMIN), true);
-  withSession(db, ADMIN, (s) => {
-    engine.addUser(s, 'operator', ROLES, false);
-    engine.addUser(s, 'cadangan', [], false);
+async function setUp(db) {
+  await withEngine(db, ADMIN, (e) => e.people.init(ADMIN), true);
+  await withEngine(db, ADMIN, async (e) => {
+    await e.people.add('operator', { roles: ROLES });
+    await e.people.add('cadangan');
   });
+}
+
+/** The answer recorded for request `id`, if it was recorded. */
+function recordedAnswer(db, id) {
+  const store = Store.open(db, { mustExist: true });
+  try {
+    return store.request(id)?.answer;
+  } finally {
+    store.close();
+  }
 }
 
 let counter = 0;
@@ -146,8 +155,13 @@ const requestId = (kind) => `crash-${kind}-${Date.now().toString(36)}-${++counte
  * instances (with outputs, sometimes a 256 KiB file, a password on standard
  * input), else starting one, now and then a role change or a cancel.
  */
-function nextCommand(db, state, payload) {
-  const active = state.instances.filter((id) => withSession(db, ADMIN, (s) => engine.instanceStatus(s, id)).status === 'active');
+async function nextCommand(db, state, payload) {
+  const statuses = await withEngine(db, ADMIN, async (e) => {
+    const all = [];
+    for (const id of state.instances) all.push(await e.instances.status(id));
+    return all;
+  });
+  const active = statuses.filter((st) => st.status === 'active').map((st) => st.id);
   state.instances = active;
   const roll = Math.random();
   if (active.length < 3 || roll < 0.1) {
@@ -158,7 +172,7 @@ function nextCommand(db, state, payload) {
       requestId: rid,
       argv: ['start', sop, '--as', state.user, '--title', `Uji crash ${counter}`, '--request-id', rid, '--json'],
       after: () => {
-        const id = withSession(db, ADMIN, (s) => s.store.request(rid))?.answer?.ok?.id;
+        const id = recordedAnswer(db, rid)?.ok?.id;
         if (id) state.instances.push(id);
       },
     };
@@ -178,7 +192,7 @@ function nextCommand(db, state, payload) {
     const rid = requestId('cancel');
     return { kind: 'cancel', requestId: rid, argv: ['cancel', id, '--as', state.user, '--reason', 'Dibatalkan saat uji crash', '--request-id', rid] };
   }
-  const st = withSession(db, ADMIN, (s) => engine.instanceStatus(s, id));
+  const st = statuses.find((s) => s.id === id);
   const step = st.current[0];
   const rid = requestId('advance');
   const argv = ['advance', id, '--as', state.user, '--step', step.step, '--request-id', rid];
@@ -343,7 +357,7 @@ export function checkInvariants(db, reported = new Map()) {
   }
   const store = Store.open(db, { mustExist: true });
   try {
-    const report = engine.verifyStore(store);
+    const report = verifyStore(store);
     if (!report.ok) throw new Error(`sop verify: ${report.breaks.map((b) => `${b.code} ${b.message}`).join('\n')}`);
     return report;
   } finally {
