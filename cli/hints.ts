@@ -3,20 +3,24 @@
  * engine says what happened (its code and data); the hint names the `sop`
  * command or option that helps. The web has hints of its own.
  */
-import type { ErrorCode, ErrorData, SopError } from '../engine/index.js';
+import { MAX_NOTE, type ErrorCode, type ErrorData, type SopError } from '../engine/index.js';
 
 type Hint = (d: ErrorData) => string | undefined;
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? ''));
+/**
+ * A fact of the error as text; `placeholder` when it is missing (a refusal
+ * recorded by an older sop, replayed for a retry, carries no data).
+ */
+const str = (v: unknown, placeholder = '<...>'): string => (v === undefined || v === null || v === '' ? placeholder : String(v));
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
 
 const HINTS: Partial<Record<ErrorCode, Hint>> = {
-  'assign.role-actor': (d) => `an administrator grants it: sop user grant <user> ${str(d.actor)}`,
+  'assign.role-actor': (d) => `an administrator grants it: sop user grant <user> ${str(d.actor, '<actor-id>')}`,
   'assign.unknown-actor': (d) => (list(d.caseActors).length ? `actors bound per instance: ${list(d.caseActors).join(', ')}` : 'this SOP has no actors bound per instance'),
   'auth.not-actor': (d) =>
-    d.bound !== undefined
-      ? `act as ${str(d.bound)}: --as ${str(d.bound)}`
-      : `someone with the role acts (see sop user list), or an administrator grants it: sop user grant ${str(d.user)} ${str(d.role)}`,
+    typeof d.bound === 'string'
+      ? `act as ${d.bound}: --as ${d.bound}`
+      : `someone with the role acts (see sop user list), or an administrator grants it: sop user grant ${str(d.user, '<user>')} ${str(d.role, '<role>')}`,
   'auth.not-admin': () => 'ask an administrator (see `sop user list`) to do it',
   'auth.not-allowed': () => 'ask them, or an administrator',
   'auth.unknown-user': (d) =>
@@ -29,36 +33,36 @@ const HINTS: Partial<Record<ErrorCode, Hint>> = {
   'choice.unknown': (d) => choose(d),
   'choice.not-allowed': (d) => choose(d),
   'file.unreadable': () => 'check the permissions of the SOP folder',
-  'instance.finished': (d) => `see sop history ${str(d.instance)}`,
+  'instance.finished': (d) => `see sop history ${str(d.instance, '<instance>')}`,
   'instance.unknown': () => 'see sop list, or sop tasks --all',
   'list.invalid-status': (d) => `use one of: ${list(d.statuses).join(', ')}`,
   'machine.invalid-event': () => 'recorded events must always apply; the instance log does not fit this revision of the SOP',
   'machine.invalid-state': () => 'replay the instance from its events instead of its cached state',
-  'note.invalid': (d) => `write the note as plain text of at most ${str(d.max)} characters`,
+  'note.invalid': (d) => `write the note as plain text of at most ${str(d.max, String(MAX_NOTE))} characters`,
   'output.missing': (d) =>
     list(d.missing).length > list(d.sensitive).length
       ? 'give them with --output "<id>=<text>" or --output "<id>=@<file>"'
       : 'sensitive outputs are asked for at the prompt or read from standard input',
   'output.missing-blob': () => 'the database is damaged; run sop verify',
-  'output.not-recorded': (d) => `see sop history ${str(d.instance)}`,
+  'output.not-recorded': (d) => `see sop history ${str(d.instance, '<instance>')}`,
   'output.sensitive-argument': () => 'give it at the prompt, or on standard input',
   'output.too-large': () => 'store a reference (a path or document number) as text instead',
   'output.unknown': (d) => (list(d.outputs).length ? `its outputs: ${list(d.outputs).join(', ')}` : 'this step declares no outputs'),
   'paths.too-many': () => 'the flow has many decisions in a row or many loops: look at it with sop graph, or split the SOP',
-  'replay.nothing': (d) => `its first event is entry ${str(d.firstSeq ?? '?')} at ${str(d.firstAt ?? '?')}`,
+  'replay.nothing': (d) => `its first event is entry ${str(d.firstSeq, '?')} at ${str(d.firstAt, '?')}`,
   'request.invalid-id': () => 'use 1 to 128 letters, digits, ".", "_", ":" or "-", starting with a letter or digit (a UUID will do)',
   'request.mismatch': () => 'give every new command a new request id; repeat an id only to retry the very same command',
-  'role.case-actor': (d) => `bind it per instance: sop start <sop> --assign ${str(d.role)}=<user> (by default the starter)`,
+  'role.case-actor': (d) => `bind it per instance: sop start <sop> --assign ${str(d.role, '<actor-id>')}=<user> (by default the starter)`,
   'role.unknown': (d) => (d.suggestion ? `did you mean "${str(d.suggestion)}"?` : `roles are actor ids: ${list(d.roles).join(', ')}`),
   'sop.exists': () => 'edit it, or choose another id',
-  'sop.invalid': (d) => (d.file !== undefined ? `run: sop validate ${str(d.file)}` : undefined),
+  'sop.invalid': (d) => (typeof d.file === 'string' ? `run: sop validate ${d.file}` : undefined),
   'sop.invalid-id': (d) => (d.reserved ? 'choose another id' : 'for example: sop new permohonan-surat-keterangan'),
   'sop.not-found': (d) =>
     d.ran ? 'see sop list for the SOPs that have run' : list(d.known).length ? `known SOPs: ${list(d.known).join(', ')}` : 'the folder holds no SOP files',
   'sops.unreadable': (d) => (d.missing ? 'run sop from the project folder, or point at the SOPs with --sops <dir> or SOP_DIR' : 'point at the SOPs with --sops <dir> or SOP_DIR'),
   'start.invalid-title': () => 'give a short title with --title "..."',
   'store.busy': () => 'another command is still writing; wait for it to finish and try again (with the same --request-id, it is applied once)',
-  'store.conflict': (d) => (d.instance !== undefined ? `run \`sop status ${str(d.instance)}\` and try again` : undefined),
+  'store.conflict': (d) => `run \`sop status ${str(d.instance, '<instance>')}\` and try again`,
   'store.damaged': () => 'run `sop verify` to see what can still be checked, and restore the file from a backup',
   'store.full': () => 'free some space on that disk (or raise the file size limit, ulimit -f), then run the command again',
   'store.io-error': () => 'the disk may be full, over a file size limit (ulimit -f), or failing; fix that, then run the command again',
@@ -74,14 +78,14 @@ const HINTS: Partial<Record<ErrorCode, Hint>> = {
     d.journalMode !== undefined
       ? 'the store must be on a local file system that supports shared memory; move it off network drives'
       : d.missingDirectory
-        ? `the directory ${str(d.directory)} does not exist; create it first`
+        ? `the directory ${str(d.directory, 'of the store')} does not exist; create it first`
         : 'check that the path names a regular file on a local disk',
   'store.sqlite-too-old': () => 'reinstall sop (npm ci) so that better-sqlite3 brings a newer SQLite, or use a sop built with SQLite 3.51.3 or later',
   'store.unknown-definition': () => 'the database is damaged; run sop verify',
   'store.unknown-instance': () => 'run `sop list` to see the instances',
   'store.unknown-user': () => 'run `sop user list` to see the users',
-  'store.unwritable': (d) => `sop needs write access to ${str(d.file)} and to its directory (for the -wal and -shm files); check the permissions`,
-  'store.user-exists': (d) => `change their roles with \`sop user grant ${str(d.user)} <role>\` or \`sop user set-roles ${str(d.user)} <roles...>\``,
+  'store.unwritable': (d) => `sop needs write access to ${str(d.file, 'the store file')} and to its directory (for the -wal and -shm files); check the permissions`,
+  'store.user-exists': (d) => `change their roles with \`sop user grant ${str(d.user, '<user>')} <role>\` or \`sop user set-roles ${str(d.user, '<user>')} <roles...>\``,
   'user.invalid-name': () => 'use letters, digits, ".", "_", "@" or "-" (at most 64), starting with a letter or digit',
 };
 
