@@ -183,7 +183,7 @@ describe('Given every path of every seed SOP', () => {
         }
         const status = JSON.parse((await cli(['status', id, '--json'])).stdout);
         expect({ status: status.status, outcome: status.outcome }).toEqual({ status: 'completed', outcome: path.outcome });
-      }, 60_000);
+      });
     }
   }
 });

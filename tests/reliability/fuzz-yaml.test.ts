@@ -180,7 +180,7 @@ describe('Given the seed SOPs, mutated', () => {
       { numRuns: SOURCE_CASES, ...(seed === undefined ? {} : { seed }) },
     );
     expect(stats.source).toBeGreaterThanOrEqual(SOURCE_CASES);
-  }, 120_000);
+  });
 
   it(`${FILE_CASES} times as files with damaged bytes (NUL, invalid UTF-8, a BOM): the file reader answers located problems, never an exception`, () => {
     const dir = mkdtempSync(join(tmpdir(), 'sop-fuzz-'));
@@ -206,5 +206,5 @@ describe('Given the seed SOPs, mutated', () => {
       }),
       { numRuns: FILE_CASES, ...(seed === undefined ? {} : { seed }) },
     );
-  }, 120_000);
+  });
 });
