@@ -9,9 +9,11 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     globalSetup: ['tests/setup/generate-validator.ts'],
-    // A test that runs the CLI a dozen times waits on processes, not on a clock: on two shared cores that can take seconds.
-    testTimeout: 30_000,
-    // Processes are spawned by many tests; two cores, so keep the pool small.
+    // No time limit on a test or a hook: how long one takes depends on what else the machine runs,
+    // never on whether it passes. A hang is a bug, and the CI job's own limit ends it.
+    testTimeout: 0,
+    hookTimeout: 0,
+    // CLI tests spawn processes; two cores, so keep the pool small.
     pool: 'forks',
     maxWorkers: 2,
     projects: [

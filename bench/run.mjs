@@ -3,7 +3,7 @@
  * `npm run bench`: every target of the performance issue, each figure beside
  * its baseline measured in the same run. Not part of `npm test`.
  *
- *   node bench/run.mjs [--quick] [--fresh] [--only 1,2,3,4,5] [--json <file>]
+ *   node bench/run.mjs [--quick] [--fresh] [--only 1,2,3,4,5,6] [--json <file>]
  *
  * --quick   smaller sizes (10,000 instances for the scale figures, fewer rounds), for a check, not for the record
  * --fresh   rebuild the large store even if one of this schema is in the temp folder
@@ -17,6 +17,7 @@ import { throughput } from './throughput.mjs';
 import { scale } from './scale.mjs';
 import { validation } from './validation.mjs';
 import { peer } from './peer.mjs';
+import { bounds } from './bounds.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
@@ -25,7 +26,7 @@ const value = (name) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const quick = flag('--quick');
-const only = new Set((value('--only') ?? '1,2,3,4,5').split(','));
+const only = new Set((value('--only') ?? '1,2,3,4,5,6').split(','));
 const log = (s) => process.stderr.write(s);
 
 const m = machine();
@@ -38,6 +39,7 @@ const sections = [
   ['3', 'scale', () => scale({ instances: quick ? 10_000 : 100_000, rounds: quick ? 8 : 20, fresh: flag('--fresh'), log })],
   ['4', 'validation', () => validation({ rounds: quick ? 2 : 5 })],
   ['5', 'peer comparison', () => peer(quick ? { ours: 100, theirs: 10, runs: 1 } : {})],
+  ['6', 'bounds on hostile and heavy input', () => bounds({ rounds: quick ? 2 : 5 })],
 ];
 const rows = [];
 for (const [id, name, fn] of sections) {

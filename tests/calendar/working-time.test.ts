@@ -229,13 +229,12 @@ describe('workingMinutesBetween', () => {
   });
 });
 
-describe('speed', () => {
-  it('handles years of working time without minute-by-minute loops', () => {
-    const t0 = performance.now();
+// How long this takes (no minute-by-minute loop) is measured by the benchmark (npm run bench, 6f).
+describe('years of working time', () => {
+  it('handles five years of working time, in minutes and in days', () => {
     const end = addWorkingTime(wita('2026-01-01 08:00'), minutes(480 * 250 * 5), DEFAULT_CALENDAR);
     expect(workingMinutesBetween(wita('2026-01-01 08:00'), end, DEFAULT_CALENDAR)).toBe(480 * 250 * 5);
     expect(due('2026-01-01 08:00', days(250 * 5))).toBe('2030-10-17 08:00 WITA');
-    expect(performance.now() - t0).toBeLessThan(2000);
   });
 });
 

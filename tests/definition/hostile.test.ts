@@ -2,6 +2,8 @@
  * Hostile SOP files: whatever lands in sops/, checking it must end in a clear
  * problem with a stable code, never in an exception, a hang or a blown stack.
  * Each file is written into a fresh temporary folder and checked from disk.
+ * How long each check takes is measured by the benchmark (npm run bench,
+ * 6a: the slowest of these files against a valid SOP of the largest size).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,22 +12,18 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { checkSopFile, MAX_SOP_FILE_BYTES } from '../../dist/engine/index.js';
 import type { CheckedFile } from '../../dist/engine/index.js';
 
-const TIME_LIMIT_MS = 2_000;
-
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-/** Writes `content` as <name>.yaml in a fresh temporary folder and checks it, timed. */
-function check(name: string, content: string | Buffer): { checked: CheckedFile; ms: number } {
+/** Writes `content` as <name>.yaml in a fresh temporary folder and checks it. */
+function check(name: string, content: string | Buffer): { checked: CheckedFile } {
   const dir = mkdtempSync(join(tmpdir(), 'sop-hostile-'));
   dirs.push(dir);
   const file = join(dir, `${name}.yaml`);
   writeFileSync(file, content);
-  const t0 = performance.now();
-  const checked = checkSopFile(file);
-  return { checked, ms: performance.now() - t0 };
+  return { checked: checkSopFile(file) };
 }
 
 /** Bytes 1..255 from a fixed seed: no NUL, and (with 0xff in it) never valid UTF-8. */
@@ -107,13 +105,12 @@ const cases: Case[] = [
 describe('hostile files end in a problem, never in a crash or a hang', () => {
   it.each(cases)('Given $name, When checked, Then it is reported as $code', ({ name, content, code, at }) => {
     const body = content();
-    let result: { checked: CheckedFile; ms: number } | undefined;
+    let result: { checked: CheckedFile } | undefined;
     expect(() => {
       result = check(name, body);
     }).not.toThrow();
-    const { checked, ms } = result!;
+    const { checked } = result!;
 
-    expect(ms).toBeLessThan(TIME_LIMIT_MS);
     expect(checked.definition).toBeUndefined();
     const errors = checked.problems.filter((p) => p.severity === 'error');
     expect(errors.length).toBeGreaterThan(0);

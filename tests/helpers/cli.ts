@@ -2,10 +2,11 @@
  * Runs the built CLI as a child process, as a user would: `node dist/cli/bin.cjs`,
  * the binary that package.json's bin points at (it runs the bundled CLI).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { GATE_PRELOAD, gateStdio, openGate } from './gate.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const CLI = join(ROOT, 'dist', 'cli', 'bin.cjs');
@@ -15,11 +16,9 @@ export interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
-  ms: number;
 }
 
 export function sop(args: string[], options: { cwd?: string; env?: Record<string, string>; input?: string } = {}): CliResult {
-  const started = performance.now();
   const env: Record<string, string | undefined> = { ...process.env };
   // The caller's own settings must not leak into the test.
   for (const name of ['SOP_DIR', 'SOP_DB', 'SOP_USER', 'SOP_DEBUG']) delete env[name];
@@ -28,10 +27,9 @@ export function sop(args: string[], options: { cwd?: string; env?: Record<string
     env: { ...env, ...options.env },
     input: options.input ?? '',
     encoding: 'utf8',
-    timeout: 20_000,
     maxBuffer: 256 * 1024 * 1024,
   });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, ms: performance.now() - started };
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 export function tempDir(prefix = 'sop-test-'): string {
@@ -43,38 +41,48 @@ export const STACK_TRACE = /^\s+at .+(\(|:\d+:\d+)/m;
 
 export interface SpawnedResult extends CliResult {
   args: string[];
-  /** When the process was started and when it ended (performance.now()), to show that runs overlapped. */
-  spawnedAt: number;
-  endedAt: number;
 }
+
+type SpawnOptions = { cwd?: string; env?: Record<string, string>; input?: string };
 
 /**
  * `sop(args)` started without waiting: several can run at once (two
  * operators at the same moment). The environment is cleared of SOP_*
  * settings as in `sop()`; standard input is given and closed.
  */
-export function spawnSop(args: string[], options: { cwd?: string; env?: Record<string, string>; input?: string } = {}): Promise<SpawnedResult> {
+export function spawnSop(args: string[], options: SpawnOptions = {}): Promise<SpawnedResult> {
+  return start(args, options, false).done;
+}
+
+/**
+ * Several `sop` runs that begin together: each process is held at a start
+ * gate (gate.ts) before the CLI's code runs, and all are let go once all of
+ * them are there. So they overlap by construction, however slow the machine.
+ */
+export async function spawnSopTogether(runs: { args: string[]; options?: SpawnOptions }[]): Promise<SpawnedResult[]> {
+  const started = runs.map(({ args, options }) => start(args, options ?? {}, true));
+  await openGate(started.map((s) => s.child));
+  return Promise.all(started.map((s) => s.done));
+}
+
+function start(args: string[], options: SpawnOptions, gated: boolean): { child: ChildProcess; done: Promise<SpawnedResult> } {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const name of ['SOP_DIR', 'SOP_DB', 'SOP_USER', 'SOP_DEBUG']) delete env[name];
-  const spawnedAt = performance.now();
-  return new Promise<SpawnedResult>((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env: { ...env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(gated ? ['--require', GATE_PRELOAD] : []), CLI, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: { ...env, ...options.env },
+    stdio: gated ? [...gateStdio()] : ['pipe', 'pipe', 'pipe'],
+  });
+  const done = new Promise<SpawnedResult>((resolve, reject) => {
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const endedAt = performance.now();
-      resolve({ args, code: code ?? -1, stdout, stderr, ms: endedAt - spawnedAt, spawnedAt, endedAt });
-    });
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ args, code: code ?? -1, stdout, stderr }));
     // The child may exit without reading standard input: that is not an error here.
-    child.stdin.on('error', () => {});
-    child.stdin.end(options.input ?? '');
+    child.stdin!.on('error', () => {});
+    child.stdin!.end(options.input ?? '');
   });
+  return { child, done };
 }

@@ -138,20 +138,10 @@ describe('Given the seed SOP pengecualian-smki and its anomaly loop', () => {
     }
   });
 
-  it('when 10,000 events of the loop are folded then it takes well under a second', () => {
+  // How long it takes, against ten folds of 1,000 events, is measured by the benchmark (npm run bench, 6d).
+  it('when 10,000 events of the loop are folded then every lap is counted', () => {
     const events = laps(4998);
     expect(events).toHaveLength(10_000);
-    const time = () => {
-      const t0 = performance.now();
-      const s = foldEvents(def, events);
-      return { s, ms: performance.now() - t0 };
-    };
-    // The first fold also pays for compiling xstate's code (JIT); the best of the next three is the steady speed,
-    // and the least disturbed by other test files running beside this one.
-    const cold = time();
-    const warm = Math.min(...[time(), time(), time()].map((r) => r.ms));
-    console.log(`foldEvents, 10,000 events: ${cold.ms.toFixed(0)} ms cold, ${warm.toFixed(0)} ms warm (${((warm * 1000) / 10_000).toFixed(1)} µs per event)`);
-    expect(cold.s).toMatchObject({ status: 'active', current: 'implementasi-teknis', visits: { 'identifikasi-anomali': 4998, 'implementasi-teknis': 4999 } });
-    expect(warm).toBeLessThan(1000);
+    expect(foldEvents(def, events)).toMatchObject({ status: 'active', current: 'implementasi-teknis', visits: { 'identifikasi-anomali': 4998, 'implementasi-teknis': 4999 } });
   });
 });

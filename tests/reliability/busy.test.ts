@@ -2,16 +2,21 @@
  * "Use a busy timeout, and retry only when the transaction's BEGIN itself
  * is busy."
  *
- * Another process holds the write lock (BEGIN IMMEDIATE) for a while; a
- * writer with a short busy timeout must wait it out by retrying its BEGIN,
- * and give up with store.busy only after a bounded number of tries. A
- * failure after the BEGIN (in the body, or at COMMIT) is never retried:
- * the body has run once and its writes are rolled back.
+ * Another process holds the write lock (BEGIN IMMEDIATE) until the test
+ * tells it to let go; a writer with a short busy timeout must wait it out by
+ * retrying its BEGIN, and give up with store.busy only after a bounded
+ * number of tries. A failure after the BEGIN (in the body, or at COMMIT) is
+ * never retried: the body has run once and its writes are rolled back.
+ *
+ * Nothing here depends on how long anything takes: the test counts the
+ * BEGINs the engine runs, and the lock is let go, through a named pipe, at
+ * the moment the first BEGIN has found it taken, not after some time.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type Database from 'better-sqlite3';
 import { Store, writeTransaction, BEGIN_RETRIES, BUSY_TIMEOUT_MS } from '../../dist/engine/store/index.js';
 import { SopError } from '../../dist/engine/errors.js';
 import { tempDir } from '../helpers/cli.js';
@@ -31,24 +36,81 @@ function freshStore(): string {
   return file;
 }
 
-/** A process that takes the write lock, says "locked", holds it for `ms`, then commits. Resolves once it holds the lock. */
-function holdLock(file: string, ms: number): Promise<void> {
+function fifo(path: string): string {
+  const made = spawnSync('mkfifo', [path], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`mkfifo ${path}: ${made.error?.message ?? made.stderr}`);
+  return path;
+}
+
+interface Lock {
+  /** Makes the holder roll back and close, and returns once it has: the lock is free. Synchronous, so it can run inside the engine's BEGIN. */
+  release(): void;
+}
+
+/**
+ * A process that takes the write lock and says "locked", then holds it until the test writes to
+ * the named pipe `release`; then it rolls back, closes, and writes to the pipe `released`.
+ * Resolves once it holds the lock.
+ */
+function holdLock(file: string): Promise<Lock> {
+  const dir = join(file, '..');
+  const release = fifo(join(dir, 'release'));
+  const released = fifo(join(dir, 'released'));
   const code = `
+    const fs = require('node:fs');
     const Database = require(${JSON.stringify(require.resolve('better-sqlite3'))});
     const db = new Database(${JSON.stringify(file)});
     db.prepare('BEGIN IMMEDIATE').run();
     process.stdout.write('locked\\n');
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ${ms});
-    db.prepare('COMMIT').run();
-    db.close();`;
+    fs.readFileSync(${JSON.stringify(release)});
+    db.prepare('ROLLBACK').run();
+    db.close();
+    fs.writeFileSync(${JSON.stringify(released)}, 'released\\n');`;
   const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
+  let done = false;
+  const lock: Lock = {
+    release() {
+      if (done) return;
+      done = true;
+      // Each blocks until the other end is open: the holder is waiting on the first, and answers on the second once it has let go.
+      writeFileSync(release, 'release\n');
+      readFileSync(released);
+    },
+  };
   return new Promise((resolve, reject) => {
     child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`the lock holder ended (${code}) before it held the lock`)));
     child.stdout.on('data', (d: Buffer) => {
-      if (d.toString().includes('locked')) resolve();
+      if (d.toString().includes('locked')) resolve(lock);
     });
   });
+}
+
+/**
+ * Counts the BEGINs the engine runs on `db` (it prepares its BEGIN IMMEDIATE on the connection, see
+ * engine/store/tx.ts), and calls `onBusy(n)` when the n-th one finds the lock taken, before the engine
+ * sees the failure. Call before the connection's first write transaction.
+ */
+function watchBegins(db: Database.Database, onBusy: (attempt: number) => void = () => {}): { attempts: number } {
+  const seen = { attempts: 0 };
+  const prepare = db.prepare.bind(db);
+  db.prepare = ((sql: string) => {
+    const statement = prepare(sql);
+    if (!/^BEGIN\b/i.test(sql)) return statement;
+    const run = statement.run.bind(statement);
+    statement.run = (...params: unknown[]) => {
+      const attempt = ++seen.attempts;
+      try {
+        return run(...params);
+      } catch (e) {
+        if (String((e as { code?: unknown }).code).startsWith('SQLITE_BUSY')) onBusy(attempt);
+        throw e;
+      }
+    };
+    return statement;
+  }) as typeof db.prepare;
+  return seen;
 }
 
 function errorOf(fn: () => unknown): SopError {
@@ -66,41 +128,44 @@ describe('Given a store whose write lock another process holds', () => {
     expect(BUSY_TIMEOUT_MS).toBe(5000);
   });
 
-  it('when a writer with a 100 ms busy timeout writes while the lock is held for 350 ms, then its BEGIN is retried and the write succeeds, once', async () => {
+  it('when a writer with a 100 ms busy timeout writes, and the lock is let go once its first BEGIN has found it taken, then its BEGIN is retried and the write succeeds, once', async () => {
     const file = freshStore();
-    await holdLock(file, 350);
+    const lock = await holdLock(file);
     const writer = Store.open(file, { busyTimeoutMs: 100 });
     try {
-      const started = performance.now();
+      const begins = watchBegins(writer.db, (attempt) => {
+        if (attempt === 1) lock.release();
+      });
       let runs = 0;
       writeTransaction(writer.db, () => {
         runs++;
         writer.db.prepare("INSERT INTO blobs (sha256, size, content) VALUES ('probe', 1, x'00')").run();
       });
-      const waited = performance.now() - started;
+      // The first BEGIN gave up on the lock; only its retry can have written.
+      expect(begins.attempts).toBe(2);
       expect(runs).toBe(1);
-      // One BEGIN gives up after 100 ms; only retries can have waited out a 350 ms lock.
-      expect(waited).toBeGreaterThan(150);
       expect(writer.db.prepare("SELECT count(*) AS n FROM blobs WHERE sha256 = 'probe'").get()).toEqual({ n: 1 });
     } finally {
       writer.close();
     }
   });
 
-  it(`when the lock is held longer than the busy timeout and ${BEGIN_RETRIES} retries, then it is store.busy with a clear message, the body never ran, and nothing is written`, async () => {
+  it(`when the lock is held through the busy timeout and ${BEGIN_RETRIES} retries, then it is store.busy with a clear message, the body never ran, and nothing is written`, async () => {
     const file = freshStore();
-    await holdLock(file, 4000);
+    const lock = await holdLock(file);
     const writer = Store.open(file, { busyTimeoutMs: 50 });
     try {
+      const begins = watchBegins(writer.db);
       let runs = 0;
-      const started = performance.now();
       const e = errorOf(() => writeTransaction(writer.db, () => runs++));
       expect(e.code).toBe('store.busy');
       expect(e.message).toMatch(/is locked by another sop process; nothing was written/);
       expect(e.hint).toMatch(/--request-id/);
       expect(runs).toBe(0);
-      // Bounded: 1 + BEGIN_RETRIES tries of 50 ms with pauses of at most 200 ms between them.
-      expect(performance.now() - started).toBeLessThan((1 + BEGIN_RETRIES) * 50 + BEGIN_RETRIES * 200 + 500);
+      // Bounded: the first BEGIN and BEGIN_RETRIES more, then it gave up.
+      expect(begins.attempts).toBe(1 + BEGIN_RETRIES);
+      lock.release();
+      expect(writer.db.prepare('SELECT count(*) AS n FROM blobs').get()).toEqual({ n: 0 });
     } finally {
       writer.close();
     }

@@ -11,16 +11,23 @@
  *   3. every fourth round, retries an earlier command with its request id:
  *      it must answer exactly as it did the first time.
  *
+ * In the first round, once it has read the shared instance's current step,
+ * it waits at a start gate (tests/helpers/gate.cjs, on file descriptor 3)
+ * until every operator has: all of them then complete the same step of the
+ * same instance at once, read at the same version, and all but one must
+ * get store.conflict, however fast or slow the machine.
+ *
  * It prints, as JSON, every command and its outcome.
  *
- * argv: <db> <sops> <user> <rounds> <start-at ms> <shared instance ids, comma-separated>
+ * argv: <db> <sops> <user> <rounds> <shared instance ids, comma-separated>
  */
 import { join, resolve } from 'node:path';
+import gate from '../helpers/gate.cjs';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const { run } = await import(join(ROOT, 'dist', 'cli', 'program.js'));
 
-const [db, sops, user, roundsText, startAtText, sharedText] = process.argv.slice(2);
+const [db, sops, user, roundsText, sharedText] = process.argv.slice(2);
 const rounds = Number(roundsText);
 const shared = sharedText.split(',');
 
@@ -45,9 +52,6 @@ async function sop(args, requestId) {
   return record;
 }
 
-// Everyone starts together.
-while (Date.now() < Number(startAtText)) await new Promise((r) => setTimeout(r, 5));
-
 for (let round = 0; round < rounds; round++) {
   const tag = `${user}-round-${round}`;
   const started = await sop(['start', 'pengecualian-smki', '--title', `Permohonan ${tag}`, '--json'], `${tag}-start`);
@@ -58,6 +62,8 @@ for (let round = 0; round < rounds; round++) {
 
   const target = shared[(round + user.length * 3) % shared.length];
   const status = await sop(['status', target, '--json']);
+  // Every operator's first round targets the same shared instance: all of them read it before any advances it.
+  if (round === 0) gate.passGate();
   if (status.code === 0) {
     const current = JSON.parse(status.stdout).current[0];
     if (current) {

@@ -28,7 +28,12 @@ import { CLI, SOPS, STACK_TRACE, tempDir } from '../helpers/cli.js';
 
 const IN_PROCESS_CASES = 300;
 const PROCESS_CASES = 20;
-const CASE_LIMIT_MS = 10_000;
+/**
+ * A safety net, not a time limit: a case still running after this long is hung (the slowest takes a
+ * second or two, ten times that on a loaded machine), and is killed so that it fails on its exit
+ * code, naming the command, instead of holding up the run for ever.
+ */
+const HUNG_AFTER_MS = 10 * 60_000;
 const seed = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
 
 let dir: string;
@@ -93,12 +98,11 @@ interface Outcome {
   code: number;
   stdout: string;
   stderr: string;
-  ms: number;
 }
 
 /**
- * The pass conditions of every case: exit 0, 1 or 2; no stack trace and no internal error; in time;
- * a bounded message; and on a refusal, the database unchanged, or changed by exactly one recorded
+ * The pass conditions of every case: exit 0, 1 or 2 (a hung process, killed, has none of them); no
+ * stack trace and no internal error; a bounded message; and on a refusal, the database unchanged, or changed by exactly one recorded
  * refused attempt (and its request record).
  */
 function expectSafe(args: string[], r: Outcome, before: Snapshot, after: Snapshot): void {
@@ -106,7 +110,6 @@ function expectSafe(args: string[], r: Outcome, before: Snapshot, after: Snapsho
   expect([0, 1, 2], what).toContain(r.code);
   expect(r.stderr, what).not.toMatch(STACK_TRACE);
   expect(r.stderr, what).not.toContain('internal error');
-  expect(r.ms, what).toBeLessThan(CASE_LIMIT_MS);
   // A refusal quotes what it was given only in part, and escaped: a 1 MB title does not come back as a
   // 1 MB message, and control characters given cannot drive the terminal.
   expect(r.stderr.length, what).toBeLessThan(4000);
@@ -138,30 +141,28 @@ function expectSafe(args: string[], r: Outcome, before: Snapshot, after: Snapsho
 async function inProcess(args: string[]): Promise<Outcome> {
   let stdout = '';
   let stderr = '';
-  const started = performance.now();
   const code = await run([...args, '--db', db, '--sops', SOPS], { out: (t) => (stdout += t), err: (t) => (stderr += t), width: 80 });
-  return { code, stdout, stderr, ms: performance.now() - started };
+  return { code, stdout, stderr };
 }
 
 function asProcess(args: string[], options: { input?: string; cwd?: string } = {}): Promise<Outcome> {
   const env: Record<string, string | undefined> = { ...process.env, SOP_DB: db, SOP_DIR: SOPS };
   delete env.SOP_USER;
   delete env.SOP_DEBUG;
-  const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? dir, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    // Never a hang: a case that does not end in time is killed and fails on its time.
-    const timer = setTimeout(() => child.kill('SIGKILL'), CASE_LIMIT_MS + 1000);
+    // Never a hang: a case that never ends is killed and fails on its exit code.
+    const timer = setTimeout(() => child.kill('SIGKILL'), HUNG_AFTER_MS);
     child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr, ms: performance.now() - started });
+      resolve({ code: code ?? -1, stdout, stderr });
     });
   });
 }
@@ -226,7 +227,7 @@ describe('Given hostile values in every slot of the commands', () => {
       }),
       { numRuns: IN_PROCESS_CASES, ...(seed === undefined ? {} : { seed }) },
     );
-  }, 180_000);
+  });
 
   it('and what is accepted is stored as given, byte for byte: quotes and SQL are data', async () => {
     for (const title of ["'; DROP TABLE log; --", 'Permohonan "darurat" \\ 100% ${PATH}', 'ñandú 😀 ‮']) {
@@ -262,7 +263,7 @@ describe('Given hostile values in every slot of the commands', () => {
       expectSafe(args, r, before, snapshot());
       stats.processes++;
     }
-  }, 180_000);
+  });
 });
 
 describe('Given --output @<path>, --to and --out pointing anywhere', () => {
@@ -319,7 +320,7 @@ describe('Given --output @<path>, --to and --out pointing anywhere', () => {
         expect(r.stderr, path).toMatch(/\[output\.(file|too-large|empty)\]|\[auth|usage|error:/);
       }
     }
-  }, 120_000);
+  });
 
   it('when sop output --to or sop export --out names a device, a folder, a missing folder or an existing file, then it is written or refused cleanly, and nothing in the store changes', async () => {
     const inst = freshInstance();
@@ -339,5 +340,5 @@ describe('Given --output @<path>, --to and --out pointing anywhere', () => {
     }
     // An existing file is never overwritten.
     expect(readFileSync(secretFile, 'utf8')).toBe('Isi surat dari folder lain\n');
-  }, 120_000);
+  });
 });

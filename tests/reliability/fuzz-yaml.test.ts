@@ -9,9 +9,10 @@
  * indentation changed, YAML syntax inserted (anchors and aliases, tags,
  * directives, document markers, merge keys, flow collections, block
  * scalars, __proto__), a huge scalar, deep nesting, the text cut short.
- * The property: checking it never throws, answers in bounded time, and
- * answers either a definition with no error or located errors with stable
- * codes. A smaller run goes through the file reader (checkSopFile) with
+ * The property: checking it never throws, and answers either a definition
+ * with no error or located errors with stable codes (how long a check
+ * takes is the benchmark's: npm run bench, 6a, times the worst hostile
+ * files). A smaller run goes through the file reader (checkSopFile) with
  * byte-level damage: NUL bytes, invalid UTF-8, a BOM.
  *
  * The seed of a failing run is printed by fast-check; replay it with
@@ -29,8 +30,6 @@ import { SOPS } from '../helpers/cli.js';
 /** Cases per run: the loader checks about 250 mutated SOPs a second on one core. */
 const SOURCE_CASES = 2000;
 const FILE_CASES = 300;
-/** One check may take at most this long on a loaded machine: a seed takes about 3 ms, the worst hostile file (256 KiB of quotes) about 1 s, linear in its size. */
-const CASE_LIMIT_MS = 5000;
 
 const seed = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
 const SEEDS = readdirSync(SOPS)
@@ -164,7 +163,7 @@ describe('Given the seed SOPs, mutated', () => {
     for (const s of SEEDS) expect(checkSopSource(s.file, s.text, sopExists).definition, s.file).toBeDefined();
   });
 
-  it(`${SOURCE_CASES} times: checking never throws, answers within ${CASE_LIMIT_MS} ms, and answers a definition or located errors with stable codes`, () => {
+  it(`${SOURCE_CASES} times: checking never throws, and answers a definition or located errors with stable codes`, () => {
     fc.assert(
       fc.property(mutated, ({ seed: s, text }) => {
         const started = performance.now();
@@ -174,13 +173,12 @@ describe('Given the seed SOPs, mutated', () => {
         if (checked.definition) stats.sourceValid++;
         stats.slowest = Math.max(stats.slowest, ms);
         stats.checkMs += ms;
-        expect(ms).toBeLessThan(CASE_LIMIT_MS);
         expectWellFormed(checked, s.file);
       }),
       { numRuns: SOURCE_CASES, ...(seed === undefined ? {} : { seed }) },
     );
     expect(stats.source).toBeGreaterThanOrEqual(SOURCE_CASES);
-  }, 120_000);
+  });
 
   it(`${FILE_CASES} times as files with damaged bytes (NUL, invalid UTF-8, a BOM): the file reader answers located problems, never an exception`, () => {
     const dir = mkdtempSync(join(tmpdir(), 'sop-fuzz-'));
@@ -198,13 +196,11 @@ describe('Given the seed SOPs, mutated', () => {
         }
         const path = join(dir, c.seed.file.slice(5));
         writeFileSync(path, bytes);
-        const started = performance.now();
         const checked = checkSopFile(path, sopExists);
-        expect(performance.now() - started).toBeLessThan(CASE_LIMIT_MS);
         stats.file++;
         expectWellFormed(checked, checked.file);
       }),
       { numRuns: FILE_CASES, ...(seed === undefined ? {} : { seed }) },
     );
-  }, 120_000);
+  });
 });

@@ -3,7 +3,8 @@
  * gets the conflict error, and the history holds one completion."
  *
  * Real processes: the built CLI, two `sop advance --step` at a time on the
- * same instance of the same SQLite file, both started before either ends.
+ * same instance of the same SQLite file, both started before either begins
+ * (a start gate holds each process until all are running).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { Session, initDatabase, addUser, startInstance, advanceInstance, instanc
 import { sha256Hex } from '../../dist/engine/store/index.js';
 import type { HistoryEntry } from '../../dist/engine/index.js';
 import { actingAs } from '../helpers/session.js';
-import { sop, spawnSop as spawnCli, tempDir, SOPS, STACK_TRACE } from '../helpers/cli.js';
+import { sop, spawnSopTogether, tempDir, SOPS, STACK_TRACE } from '../helpers/cli.js';
 
 let dir: string;
 let db: string;
@@ -22,17 +23,8 @@ const as = actingAs(() => db);
 
 const run = (args: string[]) => sop(args, { cwd: dir, env: { SOP_DB: db, SOP_DIR: SOPS } });
 
-interface Finished {
-  args: string[];
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  spawnedAt: number;
-  endedAt: number;
-}
-
-/** Starts `sop <args>` as a child process on the test store; resolves when it has ended. */
-const spawnSop = (args: string[]): Promise<Finished> => spawnCli(args, { cwd: dir, env: { SOP_DB: db, SOP_DIR: SOPS } });
+/** Runs each `sop <args>` as a child process on the test store, all begun together; resolves when all have ended. */
+const spawnTogether = (runs: string[][]) => spawnSopTogether(runs.map((args) => ({ args, options: { cwd: dir, env: { SOP_DB: db, SOP_DIR: SOPS } } })));
 
 function logRowsOf(instance: string): { seq: number; version: number | null; payload: string }[] {
   const conn = new Database(db, { readonly: true, fileMustExist: true });
@@ -102,15 +94,12 @@ describe('Given 10 instances of pengelolaan-akses-pengguna waiting at step 2, an
     it(`round ${n + 1}: when kabid1 and kabid2 both advance step "${round.step}" of each instance at once, then exactly one wins each race and the other gets store.conflict`, async () => {
       const before = instances.map((id) => ({ rows: logRowsOf(id), history: history(id) }));
 
-      const races = instances.map((id) =>
-        ['kabid1', 'kabid2'].map((user) => spawnSop(['advance', id, '--step', round.step, ...round.extra, '--as', user, '--json'])),
-      );
-      const results = await Promise.all(races.map((pair) => Promise.all(pair)));
+      // All 20 processes are running before any of them begins: the two of each race overlap by construction.
+      const ended = await spawnTogether(instances.flatMap((id) => ['kabid1', 'kabid2'].map((user) => ['advance', id, '--step', round.step, ...round.extra, '--as', user, '--json'])));
+      const results = instances.map((_, i) => ended.slice(2 * i, 2 * i + 2));
 
       for (const [i, pair] of results.entries()) {
         const id = instances[i]!;
-        // Both were running at the same time.
-        expect(Math.max(...pair.map((p) => p.spawnedAt))).toBeLessThan(Math.min(...pair.map((p) => p.endedAt)));
         for (const p of pair) expect(p.stderr, p.stderr).not.toMatch(STACK_TRACE);
 
         const winners = pair.filter((p) => p.code === 0);

@@ -38,31 +38,35 @@ const spawnSop = (args: string[]) => spawnCli(args, { cwd: dir, env: { SOP_DB: d
  * Runs `sop <args>` with `input` on standard input, but writes it only once the process has started
  * and is waiting for it: then reads the process's argument list and environment from /proc, as
  * another user of the machine could (`ps`), before giving it the password.
+ *
+ * "Waiting for it" is the process's own signal, not a time: the CLI touches its standard input only
+ * to read the password (cli/secret-input.ts), and Node then makes the pipe non-blocking, which
+ * /proc/<pid>/fdinfo/0 shows (O_NONBLOCK in its flags). The test looks until it sees that.
  */
 async function advanceWatched(args: string[], input: string): Promise<{ result: ReturnType<typeof run>; seen: { cmdline: string; environ: string } }> {
   const env: Record<string, string | undefined> = { ...process.env, SOP_DB: db, SOP_DIR: SOPS };
   delete env.SOP_USER;
   delete env.SOP_DEBUG;
-  const started = performance.now();
   const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
-  // Waiting on standard input: the process is asleep in a read of fd 0 (a pipe), with its arguments parsed.
+  // Waiting on standard input: the process has turned to fd 0 (a pipe) to read the password, its arguments parsed.
   const proc = `/proc/${child.pid}`;
-  for (let i = 0; i < 200; i++) {
-    await new Promise((r) => setTimeout(r, 25));
-    if (child.exitCode !== null) throw new Error(`sop ${args.join(' ')} ended before reading its input: ${child.exitCode}\n${stderr}`);
-    const stat = readFileSync(`${proc}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    if (state === 'S' && /read/.test(readFileSync(`${proc}/wchan`, 'utf8'))) break;
+  const O_NONBLOCK = 0o4000;
+  const readingInput = () => (parseInt(/^flags:\s*(\d+)/m.exec(readFileSync(`${proc}/fdinfo/0`, 'utf8'))![1]!, 8) & O_NONBLOCK) !== 0;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`sop ${args.join(' ')} ended before reading its input: ${child.exitCode ?? child.signalCode}\n${stderr}`);
+    if (readingInput()) break;
+    // Looking again in a moment: how long it takes does not matter, only what /proc shows.
+    await new Promise((r) => setTimeout(r, 10));
   }
   const seen = { cmdline: readFileSync(`${proc}/cmdline`, 'utf8').replace(/\0/g, ' '), environ: readFileSync(`${proc}/environ`, 'utf8') };
   child.stdin.end(input);
   const code = await closed;
-  return { result: { code: code ?? -1, stdout, stderr, ms: performance.now() - started }, seen };
+  return { result: { code: code ?? -1, stdout, stderr }, seen };
 }
 
 const DB_FILES = () => [db, `${db}-wal`, `${db}-shm`];

@@ -14,7 +14,7 @@ const SEEDS = ['pengecualian-smki', 'implementasi-security-patch', 'pengelolaan-
 
 /** Runs `dot -Tsvg` on the text; the SVG, or the failure. */
 function drawWithGraphviz(dot: string): { status: number | null; svg: string; stderr: string } {
-  const r = spawnSync('dot', ['-Tsvg'], { input: dot, encoding: 'utf8', timeout: 20_000 });
+  const r = spawnSync('dot', ['-Tsvg'], { input: dot, encoding: 'utf8' });
   if (r.error) throw new Error(`Graphviz is needed for this test (.ci/run installs it): ${r.error.message}`);
   return { status: r.status, svg: r.stdout, stderr: r.stderr };
 }

@@ -159,7 +159,8 @@ describe('a flow with too many paths', () => {
 });
 
 describe('a tangled flow', () => {
-  it('Given 400 steps where every second one may send the procedure back to the start, Then sopPaths refuses within two seconds instead of filling the memory', () => {
+  // How long the refusal takes is measured by the benchmark (npm run bench, 6c).
+  it('Given 400 steps where every second one may send the procedure back to the start, Then sopPaths refuses on its bound on work instead of filling the memory', () => {
     const steps = Array.from({ length: 400 }, (_, i) => {
       const next = i === 399 ? 'selesai' : `s${i + 1}`;
       return i % 2 === 1
@@ -168,8 +169,7 @@ describe('a tangled flow', () => {
     });
     const text = `id: kusut\nrevision: 1\nidentity: { agency: A, unit: U, number: N, name: Kusut, createdOn: 2025-01-01, effectiveOn: 2025-01-01 }\nactors: [{ id: petugas, name: Petugas }]\nsteps:\n${steps.join('\n')}\nends: [{ id: selesai, outcome: selesai }]\n`;
     const def = checkSopSource('kusut.yaml', text, () => false).definition!;
-    const started = performance.now();
-    expect(() => sopPaths(def)).toThrow(expect.objectContaining({ code: 'paths.too-many' }));
-    expect(performance.now() - started).toBeLessThan(2_000);
+    // Not at the 5,000th path: the walk stops once it has done a million steps' worth of work.
+    expect(() => sopPaths(def)).toThrow(expect.objectContaining({ code: 'paths.too-many', message: expect.stringMatching(/over a million/) }));
   });
 });

@@ -65,9 +65,6 @@ async function sopAsync(args: string[], options: { cwd?: string; env?: Record<st
 
 // --- through the built CLI ----------------------------------------------------
 
-/** Paths run two CLI processes at a time (sopAsync limits it); a path may wait on the others. */
-const CLI_PATH_TIMEOUT = 240_000;
-
 describe.concurrent('Seed walks through the built CLI (a child process per command, a temporary database per path)', () => {
   describe.each(bySop)('Given %s, a database with an administrator and one user per role', (_, walk) => {
     const dir = tempDir('sop-walk-');
@@ -85,9 +82,9 @@ describe.concurrent('Seed walks through the built CLI (a child process per comma
       await cli(template, ADMIN, ['init', '--admin', ADMIN]);
       for (const [user, role] of roleHolders(walk)) await cli(template, ADMIN, ['user', 'add', user, '--role', role]);
       for (const user of casePeople(walk)) await cli(template, ADMIN, ['user', 'add', user]);
-    }, 60_000);
+    });
 
-    it.for(pathsOf(walk))('when it goes %s, each step done by its pelaksana, then it ends there and the history lists exactly those steps', { timeout: CLI_PATH_TIMEOUT }, async ([, path, i], { expect }) => {
+    it.for(pathsOf(walk))('when it goes %s, each step done by its pelaksana, then it ends there and the history lists exactly those steps', async ([, path, i], { expect }) => {
       const db = join(dir, `path-${i + 1}.db`);
       copyFileSync(template, db);
       if (existsSync(`${template}-wal`)) copyFileSync(`${template}-wal`, `${db}-wal`);

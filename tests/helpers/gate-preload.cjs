@@ -1,0 +1,2 @@
+// node --require this: the process waits at the start gate (gate.cjs) before running its script.
+require('./gate.cjs').passGate();
