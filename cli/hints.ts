@@ -11,7 +11,10 @@ type Hint = (d: ErrorData) => string | undefined;
  * A fact of the error as text; `placeholder` when it is missing (a refusal
  * recorded by an older sop, replayed for a retry, carries no data).
  */
-const str = (v: unknown, placeholder = '<...>'): string => (v === undefined || v === null || v === '' ? placeholder : String(v));
+function str(v: unknown, placeholder = '<...>'): string {
+  if (v === undefined || v === null || v === '') return placeholder;
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
 
 const HINTS: Partial<Record<ErrorCode, Hint>> = {

@@ -2,8 +2,8 @@ import { escapeControls } from '../engine/index.js';
 
 /** Where a command writes: the real streams, or buffers in in-process tests. */
 export interface Io {
-  out(text: string): void;
-  err(text: string): void;
+  out: (text: string) => void;
+  err: (text: string) => void;
   /** Columns to wrap text output at. */
   width: number;
 }

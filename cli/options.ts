@@ -13,14 +13,14 @@ export interface GlobalOptions {
 }
 
 export function globalOptions(cmd: Command): GlobalOptions {
-  const opts = cmd.optsWithGlobals() as GlobalOptions;
+  const opts = cmd.optsWithGlobals<GlobalOptions>();
   // An exported but empty SOP_DIR means "not set", as in most Unix tools.
   return { ...opts, sops: opts.sops || 'sops', db: opts.db || 'sop.db' };
 }
 
 /** The --request-id a changing command was given, if any (the engine draws a random one otherwise). */
 export function requestIdOf(cmd: Command): { requestId?: string } {
-  const id = (cmd.opts() as { requestId?: string }).requestId;
+  const id = cmd.opts<{ requestId?: string }>().requestId;
   return id === undefined ? {} : { requestId: id };
 }
 

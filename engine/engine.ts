@@ -58,6 +58,7 @@ export interface EngineOptions {
  * await engine.as({ user: 'siti', osUser: 'siti' }).instances.advance(id, { step: 'penerimaan-usulan' });
  * await engine.close();
  */
+// oxlint-disable-next-line typescript/require-await -- asynchronous by contract: a store on a network database connects here.
 export async function openEngine(options: EngineOptions = {}): Promise<Engine> {
   const sops = typeof options.sops === 'object' ? options.sops : sopsFromFolder(options.sops ?? 'sops');
   const office = new Office({ db: options.db ?? 'sop.db', sops, ...(options.clock ? { clock: options.clock } : {}), create: options.create === true });
@@ -137,8 +138,9 @@ export class Engine {
   }
 
   /** Closes the store (if it was opened). The engine is not used afterwards. */
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.office.close();
+    return Promise.resolve();
   }
 }
 

@@ -155,5 +155,5 @@ export function isSopError(e: unknown): e is SopError {
 
 /** Whether `e` is a SopError with one of these codes (narrowed). */
 export function hasCode<C extends ErrorCode>(e: unknown, ...codes: C[]): e is SopError<C> {
-  return e instanceof SopError && (codes as string[]).includes(e.code);
+  return e instanceof SopError && (codes as readonly string[]).includes((e as SopError).code);
 }

@@ -31,7 +31,7 @@ export function renderDocument(def: SopDefinition, width: number): string[] {
   const signer = id.approvedBy;
   const signedBy = signer ? [signer.note, signer.position, signer.name, signer.rank].filter((s): s is string => !!s) : [];
   if (signedBy.length === 0) field('Disahkan Oleh', '-');
-  signedBy.forEach((line, i) => field(i === 0 ? 'Disahkan Oleh' : '', line));
+  for (const [i, line] of signedBy.entries()) field(i === 0 ? 'Disahkan Oleh' : '', line);
   field('Nama SOP', id.name);
   field('Revisi berkas', `${def.revision} (id: ${def.id})`);
 

@@ -219,7 +219,10 @@ export function verifyBundle(bytes: Buffer, options: { checkpoint?: Checkpoint }
       hashes.set(e.seq, e.hash);
       if (e.kind === 'event' && e.instanceId !== null && e.payload !== undefined) {
         let group = events.get(e.instanceId);
-        if (!group) events.set(e.instanceId, (group = []));
+        if (!group) {
+          group = [];
+          events.set(e.instanceId, group);
+        }
         group.push([e.seq, e.instanceId, e.version, e.at, e.payload]);
       }
     } else if ('definition' in line) {

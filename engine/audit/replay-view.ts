@@ -55,7 +55,7 @@ export function replayRecorded(store: Store, id: string, definition: (hash: stri
   }
   const complete = kept.length === all.length;
   const [row] = store.audit.instanceRows(inst.id);
-  const r = replayInstance({ id: inst.id, row, rows: kept as RawEventRow[], definition, steps: true, compare: complete });
+  const r = replayInstance({ id: inst.id, row, rows: kept, definition, steps: true, compare: complete });
   const def = r.definitionHash ? definition(r.definitionHash) : undefined;
   return {
     id: inst.id,

@@ -168,7 +168,10 @@ export function computeReport(instances: ReportInstance[], cal: OfficeCalendar, 
   for (const inst of instances) {
     const def = inst.definition;
     let entry = sops.get(def.id);
-    if (!entry) sops.set(def.id, (entry = { def, inst: { started: 0, completed: 0, cancelled: 0, active: 0 }, outcomes: {} }));
+    if (!entry) {
+      entry = { def, inst: { started: 0, completed: 0, cancelled: 0, active: 0 }, outcomes: {} };
+      sops.set(def.id, entry);
+    }
     // The newest revision names the SOP and its steps in the report.
     if (def.revision > entry.def.revision) entry.def = def;
     if (inPeriod(inst.startedAt)) {

@@ -254,7 +254,7 @@ class StoredDefinitions {
       let recorded: { hash?: string; sop?: string; revision?: number } | undefined;
       try {
         const text = logPayload(r.log_seq);
-        recorded = text === undefined ? undefined : JSON.parse(text);
+        recorded = text === undefined ? undefined : (JSON.parse(text) as typeof recorded);
       } catch {
         recorded = undefined;
       }

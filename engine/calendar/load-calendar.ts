@@ -156,9 +156,12 @@ function readWorkingHours(root: Record<string, unknown>, report: Report): Office
       continue;
     }
     let prevEnd = -1;
-    list.forEach((item: unknown, i) => {
+    for (const [i, item] of (list as unknown[]).entries()) {
       const interval = readInterval(item, [...path, i], report);
-      if (!interval) return void (ok = false);
+      if (!interval) {
+        ok = false;
+        continue;
+      }
       const [s, e] = interval;
       if (s < prevEnd) {
         report('calendar.hours', [...path, i], `${formatClock(s)}-${formatClock(e)} starts before the interval before it ends (${formatClock(prevEnd)}); list the intervals of a day in order, without overlaps`);
@@ -166,7 +169,7 @@ function readWorkingHours(root: Record<string, unknown>, report: Report): Office
       }
       prevEnd = Math.max(prevEnd, e);
       hours[wd].push({ start: formatClock(s), end: formatClock(e) });
-    });
+    }
   }
   if (ok && Object.values(hours).every((l) => l.length === 0)) {
     report('calendar.no-working-time', ['workingHours'], 'no weekday has working hours, so no due time could ever be computed');
@@ -201,9 +204,12 @@ function readHolidays(root: Record<string, unknown>, report: Report): ReadonlyMa
     ok = false;
     report(...args);
   };
-  value.forEach((item: unknown, i) => {
+  for (const [i, item] of (value as unknown[]).entries()) {
     const path = ['holidays', i];
-    if (!isRecord(item)) return fault('calendar.type', path, 'a holiday is { date: YYYY-MM-DD, name: ... }');
+    if (!isRecord(item)) {
+      fault('calendar.type', path, 'a holiday is { date: YYYY-MM-DD, name: ... }');
+      continue;
+    }
     unknownKeys(item, path, HOLIDAY_KEYS, fault);
     const { date, name } = item;
     if (date === undefined) fault('calendar.required', path, 'the holiday has no date');
@@ -212,7 +218,7 @@ function readHolidays(root: Record<string, unknown>, report: Report): ReadonlyMa
     if (name === undefined) fault('calendar.required', path, 'the holiday has no name');
     else if (typeof name !== 'string' || name.trim() === '') fault('calendar.type', [...path, 'name'], 'the name of a holiday is non-empty text, e.g. Hari Raya Natal');
     if (typeof date === 'string' && isDate(date) && !holidays.has(date) && typeof name === 'string') holidays.set(date, name.trim());
-  });
+  }
   return ok ? holidays : undefined;
 }
 

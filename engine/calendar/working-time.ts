@@ -285,8 +285,8 @@ export function parseLocalTime(text: string, cal: OfficeCalendar): Date | undefi
   }
   const m = LOCAL_TIME.exec(s);
   if (!m) return undefined;
-  const [y, mo, d, h, mi, sec] = m.slice(1).map((x) => (x === undefined ? 0 : Number(x))) as number[];
-  const naive = Date.UTC(y!, mo! - 1, d!, h!, mi!, sec!);
+  const [y, mo, d, h, mi, sec] = m.slice(1).map((x): number => (x === undefined ? 0 : Number(x)));
+  const naive = Date.UTC(y!, mo! - 1, d, h, mi, sec);
   const check = new Date(naive);
   // Date.UTC rolls 2026-02-30 over into March: refuse what is not a real date and time.
   if (check.getUTCMonth() !== mo! - 1 || check.getUTCDate() !== d! || h! > 23 || mi! > 59 || sec! > 59) return undefined;

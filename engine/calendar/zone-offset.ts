@@ -50,7 +50,7 @@ export function intlOffsetAt(timeZone: string, t: number): number {
   }
   const year = bc ? 1 - p.year! : p.year!;
   const local = new Date(0);
-  local.setUTCFullYear(year, p.month! - 1, p.day!);
-  local.setUTCHours(p.hour!, p.minute!, p.second!, 0);
+  local.setUTCFullYear(year, p.month! - 1, p.day);
+  local.setUTCHours(p.hour!, p.minute, p.second, 0);
   return local.getTime() - Math.floor(t / 1000) * 1000;
 }

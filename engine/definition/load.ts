@@ -2,8 +2,8 @@
  * The I/O edge of the definition layer: reads SOP files from disk, guards
  * against hostile files before parsing, and runs the pure checks.
  */
-import { readFileSync, statSync, readdirSync, existsSync } from 'node:fs';
-import { basename, extname, join, resolve, relative } from 'node:path';
+import { readFileSync, statSync, readdirSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
 import { SopError } from '../errors.js';
 import type { Problem } from '../errors.js';
 import { cut, escapeControls } from '../text.js';

@@ -16,7 +16,7 @@ export interface ParsedYaml {
   value: unknown;
   problems: Problem[];
   /** Line and column of the node at `path`; of its key when `key` is set; nearest existing ancestor otherwise. */
-  locate(path: PathSegment[], key?: boolean): { line: number; col: number };
+  locate: (path: PathSegment[], key?: boolean) => { line: number; col: number };
 }
 
 /** Beyond this many YAML errors the rest are noise from the first ones. */

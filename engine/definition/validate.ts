@@ -40,7 +40,10 @@ export function validatePaths(targets: readonly string[], options: { strict?: bo
   const relatedOf = (f: string): RelatedLookup => {
     const dir = resolve(dirname(f));
     let lookup = lookups.get(dir);
-    if (!lookup) lookups.set(dir, (lookup = relatedSopsIn(dir)));
+    if (!lookup) {
+      lookup = relatedSopsIn(dir);
+      lookups.set(dir, lookup);
+    }
     return lookup;
   };
   const fails = failing(options);

@@ -7,7 +7,7 @@
 import { createActor, initialTransition } from 'xstate';
 import type { AnyActorScope, SnapshotFrom } from 'xstate';
 import { SopError } from '../errors.js';
-import type { DecisionStep, SopDefinition, Step } from '../definition/types.js';
+import type { DecisionStep, SopDefinition } from '../definition/types.js';
 import { buildMachine, CANCELLED } from './build-machine.js';
 import { currentStep } from './current-step.js';
 

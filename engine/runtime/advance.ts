@@ -65,7 +65,7 @@ function tryAdvance(ctx: Context, me: User, inst: Instance<RuntimeState>, def: S
         reason: `${code}: ${printable(message, 1000)}`,
       });
     } catch (e) {
-      if (e instanceof SopError && e.code === 'store.conflict') throw new RetryAfterConflict(e);
+      if (e instanceof SopError && e.code === 'store.conflict') throw new RetryAfterConflict(e as SopError);
       throw e;
     }
     throw new SopError(code, message, { data: { instance: inst.id, ...(onStep ? { step: onStep.id } : {}), ...data } });
@@ -79,21 +79,21 @@ function tryAdvance(ctx: Context, me: User, inst: Instance<RuntimeState>, def: S
   if (state.status !== 'active' || !step) {
     refuse('instance.finished', `instance ${inst.id} is ${state.status}${state.outcome ? ` (${state.outcome})` : ''}; there is no step to complete`, { status: state.status });
   }
-  if (options.step !== undefined && options.step !== step!.id) {
+  if (options.step !== undefined && options.step !== step.id) {
     // Someone else completed it first: the operator's view is stale, which is a conflict, not a new request.
     const known = def.steps.some((s) => s.id === options.step);
     if (known && (state.visits[options.step] ?? 0) > 0) {
-      throw new SopError('store.conflict', `step "${options.step}" was already completed; instance ${inst.id} is now at step "${step!.id}"`, {
-        data: { instance: inst.id, step: options.step, current: step!.id },
+      throw new SopError('store.conflict', `step "${options.step}" was already completed; instance ${inst.id} is now at step "${step.id}"`, {
+        data: { instance: inst.id, step: options.step, current: step.id },
       });
     }
-    refuse('step.not-current', `step "${printable(options.step)}" is not the current step of ${inst.id}; the current step is "${step!.id}" (${step!.number} ${step!.activity})`, {
+    refuse('step.not-current', `step "${printable(options.step)}" is not the current step of ${inst.id}; the current step is "${step.id}" (${step.number} ${step.activity})`, {
       given: options.step,
-      current: step!.id,
+      current: step.id,
     });
   }
 
-  const s = step!;
+  const s = step;
   const actor = def.actors.find((a) => a.id === s.actor)!;
   if (actor.kind === 'case') {
     const bound = state.assignments[actor.id];
@@ -175,7 +175,7 @@ function checkOutputs(step: Step, given: OutputInput[], refuse: Refuse): { spec:
     if (seen.has(input.id)) refuse('output.repeated', `output "${input.id}" is given twice`, { output: input.id });
     seen.add(input.id);
     // The value itself never goes into a message.
-    if (spec!.sensitive && !input.protected) {
+    if (spec.sensitive && !input.protected) {
       refuse('output.sensitive-argument', `output "${input.id}" is sensitive and is never taken from the command line`, { output: input.id });
     }
     const size = typeof input.value === 'string' ? Buffer.byteLength(input.value) : input.value.length;

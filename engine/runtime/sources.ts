@@ -107,7 +107,7 @@ export function currentDefinition(
   if (hit !== undefined) {
     const hash = (JSON.parse(hit) as { hash: string }).hash;
     const definition = stored(hash);
-    if (definition && definition.related.every((r) => r.sop === undefined || sopFileIn(sopsDir, r.sop) !== undefined)) return { definition, stored: hash };
+    if (definition?.related.every((r) => r.sop === undefined || sopFileIn(sopsDir, r.sop) !== undefined)) return { definition, stored: hash };
   }
   const definition = loadSop(sopsDir, sopId);
   if (key !== undefined) remember(io, key, 'sop', canonicalJson({ hash: definitionHash(definition), revision: definition.revision }));

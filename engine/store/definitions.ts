@@ -23,7 +23,7 @@ export class Definitions {
   private readonly selectLatest: Database.Statement;
 
   constructor(
-    private readonly db: Database.Database,
+    db: Database.Database,
     private readonly log: Log,
     private readonly now: () => string,
   ) {

@@ -16,7 +16,7 @@ import { Log, type RawLogRow } from './log.js';
 import { openDatabase, type Opened, type OpenOptions } from './open.js';
 import { Users, type NewUser } from './users.js';
 import { Requests, answerAgain, answerOf, type RecordedRequest, type RequestKey } from './requests.js';
-import { Writer } from './tx.js';
+import type { Writer } from './tx.js';
 import { storeFailure } from './failures.js';
 import { SopError } from '../errors.js';
 import { printable } from '../text.js';
@@ -225,14 +225,14 @@ export class Store {
     if (head === tx.before) return 'value' in outcome;
     if ('value' in outcome) {
       // The first answer goes through JSON as the recorded one will: both print alike.
-      const ok = outcome.value === undefined ? null : JSON.parse(JSON.stringify(outcome.value));
+      const ok: unknown = outcome.value === undefined ? null : JSON.parse(JSON.stringify(outcome.value));
       if (request) this.requests.record(request, head, { ok }, this.now());
       tx.answered = { value: ok };
       return true;
     }
     const e = outcome.error;
     if (!(e instanceof SopError) || !this.isRefusal(head)) return false;
-    if (request) this.requests.record(request, head, answerOf(e), this.now());
+    if (request) this.requests.record(request, head, answerOf(e as SopError), this.now());
     return true;
   }
 
@@ -267,7 +267,8 @@ export class Store {
       removeUser: (name, by) => run(() => this.users.remove(name, by, request)),
       putBlob: (content) => run(() => this.blobs.put(content)),
       cacheSource: (key, kind, result) => {
-        const cache = (this.sourceCache ??= new SourceCache(this.db));
+        this.sourceCache ??= new SourceCache(this.db);
+        const cache = this.sourceCache;
         const write = () => cache.putInTransaction(key, kind, result);
         // Before the first write there is no transaction yet: the row waits for it, and is dropped if none comes.
         if (state.begun) write();

@@ -197,7 +197,10 @@ export class Instances {
       params.push(filter.limit);
     }
     let stmt = this.listStatements.get(sql);
-    if (stmt === undefined) this.listStatements.set(sql, (stmt = this.db.prepare(sql)));
+    if (stmt === undefined) {
+      stmt = this.db.prepare(sql);
+      this.listStatements.set(sql, stmt);
+    }
     return (stmt.all(...params) as InstanceRow[]).map((r) => toInstance<S>(r));
   }
 

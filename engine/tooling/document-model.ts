@@ -57,8 +57,8 @@ export function documentModel(def: SopDefinition): DocumentModel {
   const lane = new Map(def.actors.map((a, i) => [a.id, i]));
   const arrows = flowArrows(def);
   const rowOf = new Map<string, number>();
-  def.steps.forEach((s, i) => rowOf.set(s.id, i));
-  def.ends.forEach((e, i) => rowOf.set(e.id, def.steps.length + i));
+  for (const [i, s] of def.steps.entries()) rowOf.set(s.id, i);
+  for (const [i, e] of def.ends.entries()) rowOf.set(e.id, def.steps.length + i);
 
   const firstInto = new Map<string, string>();
   for (const s of def.steps) for (const a of arrows.get(s.id) ?? []) if (!firstInto.has(a.to)) firstInto.set(a.to, s.actor);

@@ -44,8 +44,8 @@ export function flowchartOf(def: SopDefinition): Flowchart {
   const lanes = def.actors.filter((a) => def.steps.some((s) => s.actor === a.id)).map((a) => ({ id: a.id, name: a.name }));
   const laneOf = new Map(lanes.map((l, i) => [l.id, i]));
   const key = new Map<string, string>();
-  def.steps.forEach((s, i) => key.set(s.id, `s${i + 1}`));
-  def.ends.forEach((e, i) => key.set(e.id, `e${i + 1}`));
+  for (const [i, s] of def.steps.entries()) key.set(s.id, `s${i + 1}`);
+  for (const [i, e] of def.ends.entries()) key.set(e.id, `e${i + 1}`);
   const arrows = flowArrows(def);
 
   const nodes: FlowchartNode[] = [];

@@ -158,7 +158,7 @@ export function sopPaths(def: SopDefinition, options: PathOptions = {}): SopPath
   });
   // Best case first, worst case last; paths of equal length keep the order of the walk.
   paths.sort((a, b) => a.workingMinutes - b.workingMinutes);
-  paths.forEach((p, i) => (p.number = i + 1));
+  for (const [i, p] of paths.entries()) p.number = i + 1;
   const least = Math.min(...paths.map((p) => p.workingMinutes));
   const most = Math.max(...paths.map((p) => p.workingMinutes));
   for (const p of paths) {
