@@ -168,7 +168,8 @@ export class Store {
     }
     if ('error' in outcome) {
       if (outcome.error instanceof AnsweredMeanwhile && request) return this.answerAgain(request, outcome.error.recorded) as T;
-      throw outcome.error;
+      // An SQLite failure of the body (locked, full, damaged) is reported as the store's SopError, as any other write failure is.
+      throw this.writer.failure(outcome.error);
     }
     return (tx.answered ? tx.answered.value : outcome.value) as T;
   }

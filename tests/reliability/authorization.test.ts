@@ -15,40 +15,29 @@
  *   others and on the administrator; and `sop init` on a database that is
  *   not empty: refusals only, nothing written.
  *
- * Through the CLI's own entry point in-process (`run` of cli/program.ts),
- * and as a child process where a password is read from standard input.
+ * Through the CLI's own entry point in-process (`run` of cli/program.ts).
+ * A step with a sensitive output (a password the CLI reads from standard
+ * input, which an in-process run cannot be given) is tried through the
+ * engine, with the password given as the CLI gives it (`askSecrets`), and
+ * its failure printed as the CLI prints it (cli/report-error.ts); the same
+ * step through the built binary, the password on standard input:
+ * tests/e2e/reliability/authorization.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { run } from '../../dist/cli/program.js';
-import { Session, initDatabase, addUser } from '../../dist/engine/index.js';
-import { CLI, SOPS, STACK_TRACE, tempDir } from '../helpers/cli.js';
-import { SEED_WALKS, ADMIN, outputValue, secretValue, type SeedWalk } from '../runtime/walk-helpers.js';
+import type { OutputInput } from '../../engine/index.js';
+import { run } from '../../cli/program.js';
+import { reportError } from '../../cli/report-error.js';
+import { SOPS, tempDir } from '../helpers/cli.js';
+import { openOffice } from '../helpers/engine.js';
+import { SEED_WALKS, ADMIN, outputValue, secretValue } from '../runtime/walk-helpers.js';
+import { PEOPLE, createPeople, expectRecordedRefusal, expectRefused, holds, snapshot as snapshotOf, type Outcome } from './authorization-helpers.js';
 
 let dir: string;
 let db: string;
 
-/** Everyone in the database: the casts of the three walks (one user per role, the people of the case), the administrator, and a guest with nothing. */
-const ROLES: Record<string, string[]> = {};
-for (const walk of SEED_WALKS) {
-  for (const [actor, user] of Object.entries(walk.cast)) {
-    ROLES[user] ??= [];
-    if (!walk.caseActors.includes(actor) && !ROLES[user]!.includes(actor)) ROLES[user]!.push(actor);
-  }
-}
-const GUEST = 'tamu';
-const PEOPLE = [...Object.keys(ROLES), GUEST, ADMIN].sort();
-
-const stats = { stepAttempts: 0, steps: 0, cancelAttempts: 0, peopleAttempts: 0, initAttempts: 0 };
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+const stats = { stepAttempts: 0, secretAttempts: 0, steps: 0, cancelAttempts: 0, peopleAttempts: 0, initAttempts: 0 };
 
 async function cli(args: string[]): Promise<Outcome> {
   let stdout = '';
@@ -57,77 +46,44 @@ async function cli(args: string[]): Promise<Outcome> {
   return { code, stdout, stderr };
 }
 
-function cliProcess(args: string[], input: string): Outcome {
-  const env: Record<string, string | undefined> = { ...process.env };
-  for (const name of ['SOP_DIR', 'SOP_DB', 'SOP_USER', 'SOP_DEBUG']) delete env[name];
-  const r = spawnSync(process.execPath, [CLI, ...args, '--db', db, '--sops', SOPS], { cwd: dir, env, input, encoding: 'utf8' });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-interface Snapshot {
-  log: { seq: number; kind: string; instance_id: string | null; version: number | null; payload: string }[];
-  rest: unknown[];
-}
-
-function snapshot(): Snapshot {
-  const conn = new Database(db, { readonly: true, fileMustExist: true });
+/**
+ * `sop advance` of a step with sensitive outputs, as the CLI runs it, but with `secret` given where the
+ * CLI reads standard input: through the engine, acting as `user`, its failure printed as the CLI prints it.
+ */
+async function advanceWithSecret(user: string, id: string, request: { step: string; choice?: string; outputs: OutputInput[] }, secret: string): Promise<Outcome & { asked: boolean }> {
+  let stderr = '';
+  let asked = false;
+  const office = await openOffice(db, { create: false });
   try {
-    const all = (sql: string) => conn.prepare(sql).all();
-    return {
-      log: all('SELECT seq, kind, instance_id, version, payload FROM log ORDER BY seq') as Snapshot['log'],
-      rest: [
-        all('SELECT * FROM instances ORDER BY id'),
-        all('SELECT * FROM users ORDER BY name'),
-        all('SELECT * FROM user_roles ORDER BY user, role'),
-        all('SELECT sha256 FROM blobs ORDER BY sha256'),
-        all('SELECT hash FROM definitions ORDER BY hash'),
-      ],
-    };
+    await office.as(user).instances.advance(id, {
+      ...request,
+      askSecrets: (specs) => {
+        asked = true;
+        return new Map(specs.map((o) => [o.id, secret]));
+      },
+    });
+    return { code: 0, stdout: '', stderr, asked };
+  } catch (e) {
+    const code = reportError({ out: () => {}, err: (t) => (stderr += t), width: 80 }, e);
+    return { code, stdout: '', stderr, asked };
   } finally {
-    conn.close();
+    await office.close();
   }
 }
 
-function expectRefused(r: Outcome, code: string, what: string): void {
-  expect(r.stderr, what).not.toMatch(STACK_TRACE);
-  expect(r.code, `${what}\n${r.stderr}`).toBe(1);
-  expect(r.stdout, what).toBe('');
-  expect(r.stderr.split('\n')[0], what).toMatch(new RegExp(`\\[${code.replace('.', '\\.')}\\]$`));
-}
+const snapshot = () => snapshotOf(db);
 
-/** Refused, and recorded: the log gained one refused entry by `user` (on `step`), and nothing else changed. */
-function expectRecordedRefusal(before: Snapshot, after: Snapshot, instance: string, user: string, step: string | undefined, what: string): void {
-  expect(after.rest, what).toEqual(before.rest);
-  expect(after.log.slice(0, before.log.length), what).toEqual(before.log);
-  expect(after.log.length, what).toBe(before.log.length + 1);
-  const entry = after.log.at(-1)!;
-  expect(entry, what).toMatchObject({ kind: 'event', instance_id: instance, version: null });
-  const payload = JSON.parse(entry.payload);
-  expect(payload, what).toMatchObject({ type: 'refused', by: { user } });
-  if (step !== undefined) expect(payload.step, what).toBe(step);
-}
-
-/** Whether `user` may complete a step whose actor is `actor` in an instance of `walk` started by its starter. */
-function holds(walk: SeedWalk, actor: string, user: string): boolean {
-  return walk.caseActors.includes(actor) ? walk.cast[actor] === user : (ROLES[user] ?? []).includes(actor);
-}
-
-beforeAll(() => {
+beforeAll(async () => {
   dir = tempDir('sop-authz-');
   db = join(dir, 'sop.db');
-  const s = new Session({ db, sops: SOPS, identity: { user: ADMIN, osUser: 'tester' } }, { create: true });
-  try {
-    initDatabase(s, ADMIN);
-    for (const [user, roles] of Object.entries(ROLES)) addUser(s, user, roles, false);
-    addUser(s, GUEST, [], false);
-  } finally {
-    s.close();
-  }
+  await createPeople(db);
 });
 
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
-  console.log(`authorization: ${stats.stepAttempts} step attempts on ${stats.steps} steps, ${stats.cancelAttempts} cancels, ${stats.peopleAttempts} user and role changes, ${stats.initAttempts} inits: all refused`);
+  console.log(
+    `authorization: ${stats.stepAttempts} step attempts (${stats.secretAttempts} with a password, through the engine) on ${stats.steps} steps, ${stats.cancelAttempts} cancels, ${stats.peopleAttempts} user and role changes, ${stats.initAttempts} inits: all refused`,
+  );
 });
 
 describe('Given every path of every seed SOP', () => {
@@ -154,6 +110,7 @@ describe('Given every path of every seed SOP', () => {
           const plans = walk.outputs[move.step] ?? [];
           const args = ['advance', id, '--step', move.step];
           if (move.choice) args.push('--choice', move.choice.id);
+          const outputs: OutputInput[] = [];
           for (const o of plans.filter((p) => p.how !== 'stdin')) {
             const value = outputValue(walk.sop, pathIndex, move.step, o.id, visits[move.step]!);
             if (o.how === 'file') {
@@ -161,9 +118,17 @@ describe('Given every path of every seed SOP', () => {
               writeFileSync(file, value);
               args.push('--output', `${o.id}=@${file}`);
             } else args.push('--output', `${o.id}=${value}`);
+            outputs.push({ id: o.id, value });
           }
-          const secret = plans.some((p) => p.how === 'stdin') ? `${secretValue(pathIndex)}\n` : undefined;
-          const attempt = (user: string) => (secret === undefined ? cli([...args, '--as', user]) : Promise.resolve(cliProcess([...args, '--as', user], secret)));
+          const secret = plans.some((p) => p.how === 'stdin') ? secretValue(pathIndex) : undefined;
+          const request = { step: move.step, ...(move.choice ? { choice: move.choice.id } : {}), outputs };
+          const attempt = async (user: string): Promise<Outcome> => {
+            if (secret === undefined) return cli([...args, '--as', user]);
+            const r = await advanceWithSecret(user, id, request, secret);
+            // The password was given, as the CLI gives what it reads: the refusal must not have kept it.
+            expect(r.asked, `${user} was asked for the password`).toBe(true);
+            return r;
+          };
 
           const outsiders = PEOPLE.filter((u) => !holds(walk, move.by, u));
           expect(outsiders.length).toBeGreaterThan(0);
@@ -173,7 +138,10 @@ describe('Given every path of every seed SOP', () => {
             const what = `${user} completes step ${move.step} (actor ${move.by}) of ${walk.sop}`;
             expectRefused(r, 'auth.not-actor', what);
             expectRecordedRefusal(before, snapshot(), id, user, move.step, what);
-            if (secret !== undefined) expect(r.stderr + JSON.stringify(snapshot()), what).not.toContain(secretValue(pathIndex));
+            if (secret !== undefined) {
+              expect(r.stderr + JSON.stringify(snapshot()), what).not.toContain(secret);
+              stats.secretAttempts++;
+            }
             stats.stepAttempts++;
           }
           stats.steps++;

@@ -17,9 +17,12 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import { Store, writeTransaction, BEGIN_RETRIES, BUSY_TIMEOUT_MS } from '../../dist/engine/store/index.js';
-import { SopError } from '../../dist/engine/errors.js';
+import { Store, BEGIN_RETRIES, BUSY_TIMEOUT_MS } from '../../engine/store/index.js';
+import type { Writer } from '../../engine/store/tx.js';
+import { SopError } from '../../engine/errors.js';
+import { hintFor } from '../../cli/hints.js';
 import { tempDir } from '../helpers/cli.js';
+import { completed, storeWithInstance } from '../store/helpers.js';
 
 const dirs: string[] = [];
 const children: ChildProcess[] = [];
@@ -88,28 +91,26 @@ function holdLock(file: string): Promise<Lock> {
 }
 
 /**
- * Counts the BEGINs the engine runs on `db` (it prepares its BEGIN IMMEDIATE on the connection, see
- * engine/store/tx.ts), and calls `onBusy(n)` when the n-th one finds the lock taken, before the engine
- * sees the failure. Call before the connection's first write transaction.
+ * Counts the BEGINs the store runs (its Writer prepares one BEGIN IMMEDIATE per connection, in its
+ * constructor: see engine/store/tx.ts), and calls `onBusy(n)` when the n-th one finds the lock taken,
+ * before the store sees the failure. Call before the store's first write transaction.
  */
-function watchBegins(db: Database.Database, onBusy: (attempt: number) => void = () => {}): { attempts: number } {
+function watchBegins(store: Store, onBusy: (attempt: number) => void = () => {}): { attempts: number } {
   const seen = { attempts: 0 };
-  const prepare = db.prepare.bind(db);
-  db.prepare = ((sql: string) => {
-    const statement = prepare(sql);
-    if (!/^BEGIN\b/i.test(sql)) return statement;
-    const run = statement.run.bind(statement);
-    statement.run = (...params: unknown[]) => {
-      const attempt = ++seen.attempts;
-      try {
-        return run(...params);
-      } catch (e) {
-        if (String((e as { code?: unknown }).code).startsWith('SQLITE_BUSY')) onBusy(attempt);
-        throw e;
-      }
-    };
-    return statement;
-  }) as typeof db.prepare;
+  // Private members, reached on purpose: the statement the store really runs, not a copy of it.
+  const writer = (store as unknown as { writer: Writer }).writer;
+  const statement = (writer as unknown as { beginStatement: Database.Statement }).beginStatement;
+  expect(statement.source).toMatch(/^BEGIN IMMEDIATE$/i);
+  const run = statement.run.bind(statement);
+  statement.run = (...params) => {
+    const attempt = ++seen.attempts;
+    try {
+      return run(...params);
+    } catch (e) {
+      if (String((e as { code?: unknown }).code).startsWith('SQLITE_BUSY')) onBusy(attempt);
+      throw e;
+    }
+  };
   return seen;
 }
 
@@ -123,6 +124,8 @@ function errorOf(fn: () => unknown): SopError {
   throw new Error('expected a SopError');
 }
 
+const blobCount = (store: Store): unknown => store.db.prepare('SELECT count(*) AS n FROM blobs').get();
+
 describe('Given a store whose write lock another process holds', () => {
   it('the default busy timeout is 5 s', () => {
     expect(BUSY_TIMEOUT_MS).toBe(5000);
@@ -133,39 +136,55 @@ describe('Given a store whose write lock another process holds', () => {
     const lock = await holdLock(file);
     const writer = Store.open(file, { busyTimeoutMs: 100 });
     try {
-      const begins = watchBegins(writer.db, (attempt) => {
+      const begins = watchBegins(writer, (attempt) => {
         if (attempt === 1) lock.release();
       });
       let runs = 0;
-      writeTransaction(writer.db, () => {
+      let writes = 0;
+      const ref = writer.write((tx) => {
         runs++;
-        writer.db.prepare("INSERT INTO blobs (sha256, size, content) VALUES ('probe', 1, x'00')").run();
+        // The first write opens the transaction: its BEGIN is the one that finds the lock taken.
+        const put = tx.putBlob('probe');
+        writes++;
+        return put;
       });
       // The first BEGIN gave up on the lock; only its retry can have written.
       expect(begins.attempts).toBe(2);
       expect(runs).toBe(1);
-      expect(writer.db.prepare("SELECT count(*) AS n FROM blobs WHERE sha256 = 'probe'").get()).toEqual({ n: 1 });
+      expect(writes).toBe(1);
+      expect(writer.getBlob(ref.sha256)?.toString('utf8')).toBe('probe');
+      expect(blobCount(writer)).toEqual({ n: 1 });
     } finally {
       writer.close();
     }
   });
 
-  it(`when the lock is held through the busy timeout and ${BEGIN_RETRIES} retries, then it is store.busy with a clear message, the body never ran, and nothing is written`, async () => {
+  it(`when the lock is held through the busy timeout and ${BEGIN_RETRIES} retries, then it is store.busy with a clear message, no write of the body ran, and nothing is written`, async () => {
     const file = freshStore();
     const lock = await holdLock(file);
     const writer = Store.open(file, { busyTimeoutMs: 50 });
     try {
-      const begins = watchBegins(writer.db);
+      const begins = watchBegins(writer);
       let runs = 0;
-      const e = errorOf(() => writeTransaction(writer.db, () => runs++));
+      let writes = 0;
+      const e = errorOf(() =>
+        writer.write((tx) => {
+          runs++;
+          tx.putBlob('never');
+          writes++;
+        }),
+      );
       expect(e.code).toBe('store.busy');
       expect(e.message).toMatch(/is locked by another sop process; nothing was written/);
-      expect(e.hint).toMatch(/--request-id/);
-      expect(runs).toBe(0);
+      expect(hintFor(e)).toMatch(/--request-id/);
+      // The body runs up to its first write, whose BEGIN gave up: that write, and what follows it, never ran.
+      expect(runs).toBe(1);
+      expect(writes).toBe(0);
       // Bounded: the first BEGIN and BEGIN_RETRIES more, then it gave up.
       expect(begins.attempts).toBe(1 + BEGIN_RETRIES);
+      expect(writer.db.inTransaction).toBe(false);
       lock.release();
-      expect(writer.db.prepare('SELECT count(*) AS n FROM blobs').get()).toEqual({ n: 0 });
+      expect(blobCount(writer)).toEqual({ n: 0 });
     } finally {
       writer.close();
     }
@@ -177,39 +196,37 @@ describe('Given a transaction whose body fails after its BEGIN', () => {
     const file = freshStore();
     const store = Store.open(file);
     try {
+      const begins = watchBegins(store);
       let runs = 0;
       const e = errorOf(() =>
-        writeTransaction(store.db, () => {
+        store.write((tx) => {
           runs++;
-          store.db.prepare("INSERT INTO blobs (sha256, size, content) VALUES ('half', 1, x'00')").run();
+          tx.putBlob('half');
           throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
         }),
       );
       expect(e.code).toBe('store.busy');
       expect(runs).toBe(1);
+      expect(begins.attempts).toBe(1);
       expect(store.db.inTransaction).toBe(false);
-      expect(store.db.prepare("SELECT count(*) AS n FROM blobs WHERE sha256 = 'half'").get()).toEqual({ n: 0 });
+      expect(blobCount(store)).toEqual({ n: 0 });
     } finally {
       store.close();
     }
   });
 
   it('when a nested write fails, then only its savepoint is rolled back and the outer transaction goes on', () => {
-    const store = Store.open(freshStore());
-    try {
-      writeTransaction(store.db, () => {
-        store.db.prepare("INSERT INTO blobs (sha256, size, content) VALUES ('outer', 1, x'00')").run();
-        expect(() =>
-          writeTransaction(store.db, () => {
-            store.db.prepare("INSERT INTO blobs (sha256, size, content) VALUES ('inner', 1, x'00')").run();
-            throw new Error('inner failure');
-          }),
-        ).toThrow('inner failure');
-      });
-      const names = (store.db.prepare('SELECT sha256 FROM blobs ORDER BY sha256').all() as { sha256: string }[]).map((r) => r.sha256);
-      expect(names).toEqual(['outer']);
-    } finally {
-      store.close();
-    }
+    const { store } = storeWithInstance(freshStore());
+    const contents = () => (store.db.prepare('SELECT content FROM blobs ORDER BY sha256').all() as { content: Buffer }[]).map((r) => r.content.toString('utf8'));
+    const before = contents();
+    const head = store.head();
+    store.write((tx) => {
+      tx.putBlob('outer');
+      // An event with two outputs: the first is stored, then the second fails, inside the append's own savepoint.
+      expect(() => tx.appendEvent('I-1', 1, completed(), { at: 'selesai' }, {}, ['inner', null as unknown as string])).toThrow();
+    });
+    expect(contents().sort()).toEqual([...before, 'outer'].sort());
+    expect(store.head()).toEqual(head);
+    expect(store.getInstance('I-1')?.version).toBe(1);
   });
 });

@@ -10,7 +10,7 @@
  * tests/e2e/reliability/requests.test.ts. Two runs of one request racing are
  * checked on the store's transactions (Store.transact with a RequestKey).
  * Crashes are tests/e2e/reliability/crash.test.ts; retries under concurrent
- * writers, tests/reliability/concurrency.test.ts.
+ * writers, tests/e2e/reliability/concurrency.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, rmSync } from 'node:fs';

@@ -1,6 +1,7 @@
 /**
  * Real concurrency: separate node processes, each with its own connection,
- * writing to the same instance through the built store. The children meet
+ * writing to the same instance through the built store (dist/: a child
+ * process cannot load the TypeScript source). The children meet
  * at a start gate (tests/helpers/gate.ts): each opens the store (and reads
  * what it needs), says it is ready, and waits until all are; the test then
  * lets them go together.
@@ -9,10 +10,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { storeWithInstance } from './helpers.js';
-import { GATE_MODULE, gateStdio, openGate } from '../helpers/gate.js';
+import { storeWithInstance } from '../../store/helpers.js';
+import { GATE_MODULE, gateStdio, openGate } from '../../helpers/gate.js';
 
-const storeUrl = pathToFileURL(path.resolve(__dirname, '../../dist/engine/store/index.js')).href;
+const storeUrl = pathToFileURL(path.resolve(import.meta.dirname, '../../../dist/engine/store/index.js')).href;
 const gateUrl = pathToFileURL(GATE_MODULE).href;
 
 /** Runs each `code` as an ES module in a fresh node process, all of them let through the gate together; resolves with their parsed JSON stdout. */
@@ -50,7 +51,7 @@ const seen = store.getInstance('I-1').version;
 gate.passGate();
 let result;
 try {
-  store.appendEvent('I-1', seen, { type: 'completed', step: process.env.NAME, by: { user: process.env.NAME, osUser: 'x' } }, { by: process.env.NAME });
+  store.write((tx) => tx.appendEvent('I-1', seen, { type: 'completed', step: process.env.NAME, by: { user: process.env.NAME, osUser: 'x' } }, { by: process.env.NAME }));
   result = { ok: true };
 } catch (e) {
   result = { ok: false, code: e.code, message: e.message };
@@ -69,7 +70,7 @@ let conflicts = 0;
 for (let i = 0; i < Number(process.env.N); ) {
   const seen = store.getInstance('I-1').version;
   try {
-    store.appendEvent('I-1', seen, { type: 'completed', step: process.env.NAME + i, by: { user: process.env.NAME, osUser: 'x' } }, { n: seen + 1 });
+    store.write((tx) => tx.appendEvent('I-1', seen, { type: 'completed', step: process.env.NAME + i, by: { user: process.env.NAME, osUser: 'x' } }, { n: seen + 1 }));
     i++;
   } catch (e) {
     if (e.code !== 'store.conflict') throw e;

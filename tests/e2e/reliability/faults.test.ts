@@ -16,11 +16,10 @@ import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { SCHEMA_VERSION } from '../../dist/engine/store/index.js';
-import { Session, initDatabase, addUser, startInstance, verifyStore } from '../../dist/engine/index.js';
-import { Store } from '../../dist/engine/store/index.js';
-import { CLI, SOPS, STACK_TRACE, type CliResult } from '../helpers/cli.js';
-import { AS_NOBODY, NOBODY, ROOT_USER, unprivileged } from '../helpers/unprivileged.js';
+import { SCHEMA_VERSION } from '../../../engine/store/index.js';
+import { CLI, SOPS, STACK_TRACE, type CliResult } from '../../helpers/cli.js';
+import { officeWith, openOffice } from '../../helpers/engine.js';
+import { AS_NOBODY, NOBODY, ROOT_USER, unprivileged } from '../../helpers/unprivileged.js';
 
 /** As root, permission faults need an unprivileged user to show (tests/helpers/unprivileged.ts). */
 const CAN_DROP = unprivileged.ok;
@@ -30,15 +29,6 @@ let base: string;
 /** A store built through the engine: an administrator, sari, and one instance of pengecualian-smki at step 1. */
 let pristine: string;
 let instance: string;
-
-function as<T>(db: string, user: string, fn: (s: Session) => T, create = false): T {
-  const s = new Session({ db, sops: SOPS, identity: { user, osUser: 'tester' } }, { create });
-  try {
-    return fn(s);
-  } finally {
-    s.close();
-  }
-}
 
 /** A fresh folder (readable by nobody) holding a copy of the pristine store. */
 function storeCopy(name: string): { dir: string; db: string } {
@@ -86,24 +76,28 @@ function expectClearError(r: CliResult, code: string, why: RegExp): void {
   expect(r.stderr).toMatch(/^ {2}hint: .+/m);
 }
 
-/** Nothing half-written: the tables are as they were, and the store still verifies. */
-function expectUnchanged(db: string, before: unknown): void {
+/** Nothing half-written: the tables are as they were, and the store still verifies (through the engine's source). */
+async function expectUnchanged(db: string, before: unknown): Promise<void> {
   expect(rows(db)).toEqual(before);
-  const store = Store.open(db, { mustExist: true });
+  const office = await openOffice(db, { create: false });
   try {
-    expect(verifyStore(store).ok).toBe(true);
+    const report = await office.engine.audit.verify();
+    expect(report.ok, JSON.stringify(report.breaks)).toBe(true);
   } finally {
-    store.close();
+    await office.close();
   }
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   base = mkdtempSync(join(tmpdir(), 'sop-faults-'));
   chmodSync(base, 0o755);
   pristine = join(base, 'pristine.db');
-  as(pristine, 'admin', (s) => initDatabase(s, 'admin'), true);
-  as(pristine, 'admin', (s) => addUser(s, 'sari', [], false));
-  instance = as(pristine, 'sari', (s) => startInstance(s, 'pengecualian-smki').id);
+  const office = await officeWith(pristine, { sari: [] });
+  try {
+    instance = (await office.as('sari').instances.start('pengecualian-smki')).id;
+  } finally {
+    await office.close();
+  }
   // Fold the WAL in, so that a copy of the .db file is the whole store.
   const conn = new Database(pristine);
   conn.pragma('wal_checkpoint(TRUNCATE)');
@@ -113,7 +107,7 @@ beforeAll(() => {
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 describe('Given a store whose file is read-only for the person running sop', () => {
-  it.skipIf(!CAN_DROP)('when they add a user or complete a step, then it is store.unwritable (exit 1) and nothing is written', () => {
+  it.skipIf(!CAN_DROP)('when they add a user or complete a step, then it is store.unwritable (exit 1) and nothing is written', async () => {
     const { dir, db } = storeCopy('read-only-file');
     if (ROOT_USER) chownSync(dir, NOBODY, NOBODY);
     if (ROOT_USER) chownSync(db, NOBODY, NOBODY);
@@ -131,12 +125,12 @@ describe('Given a store whose file is read-only for the person running sop', () 
     }
     expect(readFileSync(db).equals(bytes)).toBe(true);
     chmodSync(db, 0o644);
-    expectUnchanged(db, before);
+    await expectUnchanged(db, before);
   });
 });
 
 describe('Given a store in a directory that is read-only for the person running sop', () => {
-  it.skipIf(!CAN_DROP)('when they write (or even read: WAL needs its -shm file beside the store), then it is store.unwritable (exit 1) and nothing is written', () => {
+  it.skipIf(!CAN_DROP)('when they write (or even read: WAL needs its -shm file beside the store), then it is store.unwritable (exit 1) and nothing is written', async () => {
     const { dir, db } = storeCopy('read-only-dir');
     if (ROOT_USER) chownSync(db, NOBODY, NOBODY);
     const before = rows(db);
@@ -144,42 +138,30 @@ describe('Given a store in a directory that is read-only for the person running 
     for (const f of [`${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
     chmodSync(dir, 0o555);
     const bytes = readFileSync(db);
-    for (const args of [['user', 'add', 'budi', '--as', 'admin'], ['cancel', instance, '--as', 'sari', '--reason', 'x'], ['status', instance]]) {
+    for (const args of [
+      ['user', 'add', 'budi', '--as', 'admin'],
+      ['cancel', instance, '--as', 'sari', '--reason', 'x'],
+      ['status', instance],
+    ]) {
       const r = cli([...args, '--db', db, '--sops', SOPS], { unprivileged: true });
       expectClearError(r, 'store.unwritable', /cannot write to the store .*sop\.db/);
     }
     expect(readdirSync(dir)).toEqual(['sop.db']);
     expect(readFileSync(db).equals(bytes)).toBe(true);
     chmodSync(dir, 0o755);
-    expectUnchanged(db, before);
+    await expectUnchanged(db, before);
   });
 });
 
 describe('Given a full disk', () => {
   /** The 1 MiB output that does not fit. */
   let big: string;
+  const tmpfs = join(tmpdir(), `sop-tmpfs-${process.pid}`);
+  let mounted = false;
   beforeAll(() => {
     big = join(base, 'lampiran-besar.bin');
     writeFileSync(big, Buffer.alloc(1024 * 1024, 0x5a));
     chmodSync(big, 0o644);
-  });
-
-  it('when sop runs under a file size limit (ulimit -f) that the write exceeds, then it is a clear store error (exit 1), nothing is written, and the next command works', () => {
-    const { db } = storeCopy('file-size-limit');
-    const before = rows(db);
-    const limitKb = Math.ceil(statSync(db).size / 1024) + 256;
-    const r = cli(['advance', instance, '--as', 'sari', '--output', `surat-permohonan=@${big}`, '--db', db, '--sops', SOPS], { limitKb });
-    expectClearError(r, 'store.io-error', /the store .*sop\.db could not be read or written .*; nothing was written/);
-    expect(r.stderr).toMatch(/hint: the disk may be full, over a file size limit \(ulimit -f\)/);
-    expectUnchanged(db, before);
-    // Once there is room, the same command goes through.
-    const ok = cli(['advance', instance, '--as', 'sari', '--output', `surat-permohonan=@${big}`, '--db', db, '--sops', SOPS]);
-    expect(ok.code, ok.stderr).toBe(0);
-  });
-
-  const tmpfs = join(tmpdir(), `sop-tmpfs-${process.pid}`);
-  let mounted = false;
-  beforeAll(() => {
     if (!ROOT_USER) return;
     mkdirSync(tmpfs, { recursive: true });
     mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', tmpfs]).status === 0;
@@ -189,7 +171,20 @@ describe('Given a full disk', () => {
     rmSync(tmpfs, { recursive: true, force: true });
   });
 
-  it('when the store is on a 1 MiB tmpfs that the write fills, then it is store.full (exit 1) and nothing is written', (ctx) => {
+  it('when sop runs under a file size limit (ulimit -f) that the write exceeds, then it is a clear store error (exit 1), nothing is written, and the next command works', async () => {
+    const { db } = storeCopy('file-size-limit');
+    const before = rows(db);
+    const limitKb = Math.ceil(statSync(db).size / 1024) + 256;
+    const r = cli(['advance', instance, '--as', 'sari', '--output', `surat-permohonan=@${big}`, '--db', db, '--sops', SOPS], { limitKb });
+    expectClearError(r, 'store.io-error', /the store .*sop\.db could not be read or written .*; nothing was written/);
+    expect(r.stderr).toMatch(/hint: the disk may be full, over a file size limit \(ulimit -f\)/);
+    await expectUnchanged(db, before);
+    // Once there is room, the same command goes through.
+    const ok = cli(['advance', instance, '--as', 'sari', '--output', `surat-permohonan=@${big}`, '--db', db, '--sops', SOPS]);
+    expect(ok.code, ok.stderr).toBe(0);
+  });
+
+  it('when the store is on a 1 MiB tmpfs that the write fills, then it is store.full (exit 1) and nothing is written', async (ctx) => {
     if (!mounted) ctx.skip();
     const db = join(tmpfs, 'sop.db');
     copyFileSync(pristine, db);
@@ -197,7 +192,7 @@ describe('Given a full disk', () => {
     const r = cli(['advance', instance, '--as', 'sari', '--output', `surat-permohonan=@${big}`, '--db', db, '--sops', SOPS]);
     expectClearError(r, 'store.full', /the disk holding the store .*sop\.db is full; nothing was written/);
     expect(r.stderr).toMatch(/hint: free some space on that disk/);
-    expectUnchanged(db, before);
+    await expectUnchanged(db, before);
   });
 });
 
@@ -224,7 +219,11 @@ describe('Given a file that is not SQLite given as --db', () => {
     const notes = join(dir, 'catatan.txt');
     const text = 'Notulen rapat Diskominfo: bukan basis data.\n'.repeat(100);
     writeFileSync(notes, text);
-    for (const args of [['init', '--admin', 'admin'], ['user', 'list'], ['start', 'pengecualian-smki', '--as', 'admin']]) {
+    for (const args of [
+      ['init', '--admin', 'admin'],
+      ['user', 'list'],
+      ['start', 'pengecualian-smki', '--as', 'admin'],
+    ]) {
       const r = cli([...args, '--db', notes, '--sops', SOPS]);
       expectClearError(r, 'store.not-a-database', /catatan\.txt is not an SQLite database/);
     }
@@ -234,18 +233,22 @@ describe('Given a file that is not SQLite given as --db', () => {
 });
 
 describe('Given an SOP folder that is missing or unreadable', () => {
-  it('when a missing folder is given, then start and role changes are refused (exit 1) naming it, and nothing is written', () => {
+  it('when a missing folder is given, then start and role changes are refused (exit 1) naming it, and nothing is written', async () => {
     const { db } = storeCopy('sops-missing');
     const before = rows(db);
     const missing = join(base, 'tidak-ada');
-    for (const args of [['start', 'pengecualian-smki', '--as', 'sari'], ['user', 'grant', 'sari', 'administrator', '--as', 'admin'], ['user', 'add', 'budi', '--role', 'administrator', '--as', 'admin']]) {
+    for (const args of [
+      ['start', 'pengecualian-smki', '--as', 'sari'],
+      ['user', 'grant', 'sari', 'administrator', '--as', 'admin'],
+      ['user', 'add', 'budi', '--role', 'administrator', '--as', 'admin'],
+    ]) {
       const r = cli([...args, '--db', db, '--sops', missing]);
       expectClearError(r, 'sops.unreadable', /the SOP folder .*tidak-ada cannot be read: no such file or folder/);
     }
-    expectUnchanged(db, before);
+    await expectUnchanged(db, before);
   });
 
-  it.skipIf(!CAN_DROP)('when the folder, or the SOP file itself, cannot be read, then start is refused (exit 1) and nothing is written', () => {
+  it.skipIf(!CAN_DROP)('when the folder, or the SOP file itself, cannot be read, then start is refused (exit 1) and nothing is written', async () => {
     const { dir, db } = storeCopy('sops-unreadable');
     const sops = join(dir, 'sops');
     mkdirSync(sops);
@@ -264,7 +267,7 @@ describe('Given an SOP folder that is missing or unreadable', () => {
     expect(file.code, file.stderr).toBe(1);
     expect(file.stderr).toMatch(/pengecualian-smki\.yaml/);
     expect(file.stderr).toMatch(/\[(file\.unreadable|sop\.invalid)\]/);
-    expectUnchanged(db, before);
+    await expectUnchanged(db, before);
     expect(existsSync(`${db}-wal`) ? statSync(`${db}-wal`).size : 0).toBe(0);
   });
 });

@@ -3,8 +3,8 @@
  * time, over many rounds. Pass: no lost or duplicated event, no unhandled
  * SQLITE_BUSY, and a valid chain at the end."
  *
- * Eight node processes (concurrent-operator.mjs), each running the `sop`
- * CLI's entry point command after command on one SQLite file: each round
+ * Eight node processes (concurrent-operator.mjs), each running the built
+ * `sop` CLI's entry point (dist/) command after command on one SQLite file: each round
  * starts an instance and completes its first step, and completes the current
  * step of one of four shared instances that all eight are advancing at
  * once; every fourth round retries earlier commands with their request ids.
@@ -18,9 +18,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Session, initDatabase, addUser, startInstance } from '../../dist/engine/index.js';
-import { tempDir, SOPS, STACK_TRACE } from '../helpers/cli.js';
-import { gateStdio, openGate } from '../helpers/gate.js';
+import { tempDir, SOPS, STACK_TRACE } from '../../helpers/cli.js';
+import { officeWith } from '../../helpers/engine.js';
+import { gateStdio, openGate } from '../../helpers/gate.js';
 // @ts-expect-error a plain JavaScript module, shared with the soak script
 import { checkInvariants } from './crash-harness.mjs';
 
@@ -43,16 +43,9 @@ let dir: string;
 let db: string;
 let shared: string[];
 let results: Command[][];
+/** The last log entry the setup wrote (its own starts carry request ids too): the run's entries come after it. */
+let setupSeq: number;
 let seconds: number;
-
-function as<T>(user: string, fn: (s: Session) => T, create = false): T {
-  const s = new Session({ db, sops: SOPS, identity: { user, osUser: 'tester' } }, { create });
-  try {
-    return fn(s);
-  } finally {
-    s.close();
-  }
-}
 
 function operator(user: string): { child: ChildProcess; done: Promise<Command[]> } {
   const child = spawn(process.execPath, [join(import.meta.dirname, 'concurrent-operator.mjs'), db, SOPS, user, String(ROUNDS), shared.join(',')], {
@@ -72,11 +65,15 @@ function operator(user: string): { child: ChildProcess; done: Promise<Command[]>
 beforeAll(async () => {
   dir = tempDir('sop-eight-');
   db = join(dir, 'sop.db');
-  as('admin', (s) => initDatabase(s, 'admin'), true);
-  as('admin', (s) => {
-    for (let i = 1; i <= PROCESSES; i++) addUser(s, `op${i}`, ROLES, false);
-  });
-  shared = Array.from({ length: SHARED }, (_, i) => as('op1', (s) => startInstance(s, 'implementasi-security-patch', { title: `Patch bersama ${i + 1}` }).id));
+  const office = await officeWith(db, Object.fromEntries(Array.from({ length: PROCESSES }, (_, i) => [`op${i + 1}`, ROLES])));
+  try {
+    shared = [];
+    for (let i = 0; i < SHARED; i++) shared.push((await office.as('op1').instances.start('implementasi-security-patch', { title: `Patch bersama ${i + 1}` })).id);
+  } finally {
+    // Closed before the operator processes open the file.
+    await office.close();
+  }
+  setupSeq = logRows().at(-1)!.seq;
   const started = performance.now();
   const operators = Array.from({ length: PROCESSES }, (_, i) => operator(`op${i + 1}`));
   await openGate(operators.map((o) => o.child));
@@ -129,16 +126,21 @@ describe(`Given ${PROCESSES} operator processes on one database, ${ROUNDS} round
 
   it('then no event is lost or duplicated: each successful command is exactly one log entry carrying its request id, and every entry of the run is one of them', () => {
     const rows = logRows();
+    const requestOf = (r: LogRow) => (JSON.parse(r.payload) as { request?: string }).request;
+    // The events of the run: those written after the setup's.
+    const runEvents = rows.filter((r) => r.seq > setupSeq && r.kind === 'event');
+    expect(runEvents.filter((r) => requestOf(r) === undefined)).toEqual([]);
     const byRequest = new Map<string, LogRow[]>();
-    for (const r of rows) {
-      const request = (JSON.parse(r.payload) as { request?: string }).request;
-      if (request !== undefined && r.kind === 'event') byRequest.set(request, [...(byRequest.get(request) ?? []), r]);
-    }
-    const succeeded = new Set(results.flat().filter((c) => c.code === 0 && c.requestId).map((c) => c.requestId!));
+    for (const r of runEvents) byRequest.set(requestOf(r)!, [...(byRequest.get(requestOf(r)!) ?? []), r]);
+    const succeeded = new Set(
+      results
+        .flat()
+        .filter((c) => c.code === 0 && c.requestId)
+        .map((c) => c.requestId!),
+    );
     for (const id of succeeded) expect(byRequest.get(id)?.length, `request ${id}`).toBe(1);
     expect(new Set(byRequest.keys())).toEqual(succeeded);
-    // The events of the run: every one came from a command that reported success; none was refused.
-    const runEvents = rows.filter((r) => r.kind === 'event' && (JSON.parse(r.payload) as { request?: string }).request !== undefined);
+    // Every one came from a command that reported success; none was refused.
     expect(runEvents.length).toBe(succeeded.size);
     expect(runEvents.filter((r) => r.version === null)).toEqual([]);
     // Each shared instance: one entry per version, no gap, no repeat.

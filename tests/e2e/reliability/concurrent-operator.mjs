@@ -1,6 +1,6 @@
 /**
- * One operator process of tests/reliability/concurrency.test.ts. It runs the
- * `sop` CLI's own entry point (`run` of cli/program.ts) in-process, one
+ * One operator process of tests/e2e/reliability/concurrency.test.ts. It runs
+ * the built `sop` CLI's own entry point (`run` of dist/cli/program.js) in-process, one
  * command after another, each opening and closing the store as the `sop`
  * binary does, for a number of rounds. Each round:
  *
@@ -22,9 +22,9 @@
  * argv: <db> <sops> <user> <rounds> <shared instance ids, comma-separated>
  */
 import { join, resolve } from 'node:path';
-import gate from '../helpers/gate.cjs';
+import gate from '../../helpers/gate.cjs';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
+const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const { run } = await import(join(ROOT, 'dist', 'cli', 'program.js'));
 
 const [db, sops, user, roundsText, sharedText] = process.argv.slice(2);
@@ -76,7 +76,7 @@ for (let round = 0; round < rounds; round++) {
 
   if (round % 4 === 3) {
     // A retry of this round's start, and of an earlier round's shared advance (whatever it answered).
-    const again = commands.filter((c) => c.requestId && c.requestId.startsWith(`${user}-round-`) && c.args[0] !== 'status' && !c.retry);
+    const again = commands.filter((c) => c.requestId?.startsWith(`${user}-round-`) && c.args[0] !== 'status' && !c.retry);
     for (const first of [again.find((c) => c.requestId === `${tag}-start`), again.find((c) => c.requestId === `${user}-round-${round - 2}-shared`)]) {
       if (!first) continue;
       const retry = await sop(first.args, first.requestId);
