@@ -4,22 +4,31 @@
  *
  * Real processes: the built CLI, two `sop advance --step` at a time on the
  * same instance of the same SQLite file, both started before either begins
- * (a start gate holds each process until all are running).
+ * (a start gate holds each process until all are running). The second
+ * operator reading exactly between the first one's read and its write, in
+ * one process: tests/runtime/concurrency.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Session, initDatabase, addUser, startInstance, advanceInstance, instanceHistory } from '../../dist/engine/index.js';
-import { sha256Hex } from '../../dist/engine/store/index.js';
-import type { HistoryEntry } from '../../dist/engine/index.js';
-import { actingAs } from '../helpers/session.js';
-import { sop, spawnSopTogether, tempDir, SOPS, STACK_TRACE } from '../helpers/cli.js';
+import type { Engine, HistoryEntry } from '../../../engine/index.js';
+import { sha256Hex } from '../../../engine/store/index.js';
+import { officeWith, openOffice } from '../../helpers/engine.js';
+import { sop, spawnSopTogether, tempDir, SOPS, STACK_TRACE } from '../../helpers/cli.js';
 
 let dir: string;
 let db: string;
 
-const as = actingAs(() => db);
+/** Runs `fn` in-process as `user`, on an engine opened for it and closed after: the CLI processes find the file as they would. */
+async function as<T>(user: string, fn: (e: Engine) => Promise<T>): Promise<T> {
+  const office = await openOffice(db, { create: false });
+  try {
+    return await fn(office.as(user));
+  } finally {
+    await office.close();
+  }
+}
 
 const run = (args: string[]) => sop(args, { cwd: dir, env: { SOP_DB: db, SOP_DIR: SOPS } });
 
@@ -50,20 +59,20 @@ function tableRows(): Record<string, unknown[]> {
   }
 }
 
-const history = (instance: string): HistoryEntry[] => as('admin', (s) => instanceHistory(s, instance).entries);
+const history = (instance: string): Promise<HistoryEntry[]> => as('admin', async (e) => (await e.instances.history(instance)).entries);
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = tempDir('sop-concurrency-');
   db = join(dir, 'sop.db');
-  as('admin', (s) => initDatabase(s, 'admin'), true);
-  as('admin', (s) => {
+  const office = await officeWith(db, {
     // Two people with the same role: either may take the step, and both try at once.
-    addUser(s, 'kabid1', ['kepala-bidang-aptika'], false);
-    addUser(s, 'kabid2', ['kepala-bidang-aptika'], false);
-    addUser(s, 'pengusul', [], false);
-    addUser(s, 'tekno1', ['pengelola-tim-teknis'], false);
-    addUser(s, 'tekno2', ['pengelola-tim-teknis'], false);
+    kabid1: ['kepala-bidang-aptika'],
+    kabid2: ['kepala-bidang-aptika'],
+    pengusul: [],
+    tekno1: ['pengelola-tim-teknis'],
+    tekno2: ['pengelola-tim-teknis'],
   });
+  await office.close();
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -72,14 +81,16 @@ describe('Given 10 instances of pengelolaan-akses-pengguna waiting at step 2, an
   const RACES = 10;
   let instances: string[] = [];
 
-  beforeAll(() => {
-    instances = Array.from({ length: RACES }, (_, i) =>
-      as('pengusul', (s) => {
-        const id = startInstance(s, 'pengelolaan-akses-pengguna', { title: `Akun ${i}` }).id;
-        advanceInstance(s, id, { step: 'usulan-pengguna-baru' });
-        return id;
-      }),
-    );
+  beforeAll(async () => {
+    instances = await as('pengusul', async (e) => {
+      const ids: string[] = [];
+      for (let i = 0; i < RACES; i++) {
+        const { id } = await e.instances.start('pengelolaan-akses-pengguna', { title: `Akun ${i}` });
+        await e.instances.advance(id, { step: 'usulan-pengguna-baru' });
+        ids.push(id);
+      }
+      return ids;
+    });
   });
 
   // Two rounds, one per step (a process step, then a decision): each round runs its 10 races at once
@@ -92,7 +103,8 @@ describe('Given 10 instances of pengelolaan-akses-pengguna waiting at step 2, an
 
   for (const [n, round] of rounds.entries()) {
     it(`round ${n + 1}: when kabid1 and kabid2 both advance step "${round.step}" of each instance at once, then exactly one wins each race and the other gets store.conflict`, async () => {
-      const before = instances.map((id) => ({ rows: logRowsOf(id), history: history(id) }));
+      const before: { rows: ReturnType<typeof logRowsOf>; history: HistoryEntry[] }[] = [];
+      for (const id of instances) before.push({ rows: logRowsOf(id), history: await history(id) });
 
       // All 20 processes are running before any of them begins: the two of each race overlap by construction.
       const ended = await spawnTogether(instances.flatMap((id) => ['kabid1', 'kabid2'].map((user) => ['advance', id, '--step', round.step, ...round.extra, '--as', user, '--json'])));
@@ -116,7 +128,7 @@ describe('Given 10 instances of pengelolaan-akses-pengguna waiting at step 2, an
         expect(JSON.parse(winner.stdout)).toMatchObject({ id, version: before[i]!.rows.filter((r) => r.version !== null).length + 1, current: [{ step: round.next }] });
 
         // The history holds one completion of the step, by the winner, and nothing from the loser (not even a refusal).
-        const after = history(id);
+        const after = await history(id);
         expect(after.slice(0, before[i]!.history.length)).toEqual(before[i]!.history);
         const added = after.slice(before[i]!.history.length);
         expect(added).toHaveLength(1);
@@ -131,9 +143,9 @@ describe('Given 10 instances of pengelolaan-akses-pengguna waiting at step 2, an
     });
   }
 
-  it('then every instance has exactly one completion of each raced step and stands at step 4', () => {
+  it('then every instance has exactly one completion of each raced step and stands at step 4', async () => {
     for (const id of instances) {
-      const entries = history(id);
+      const entries = await history(id);
       expect(entries.map((e) => `${e.type}:${e.step ?? ''}`)).toEqual([
         'started:',
         'completed:usulan-pengguna-baru',
@@ -150,8 +162,8 @@ describe('Given 10 instances of pengelolaan-akses-pengguna waiting at step 2, an
 describe('Given an instance of pengecualian-smki that moved on since an operator read its version', () => {
   let id: string;
 
-  beforeAll(() => {
-    id = as('pengusul', (s) => startInstance(s, 'pengecualian-smki').id);
+  beforeAll(async () => {
+    id = await as('pengusul', async (e) => (await e.instances.start('pengecualian-smki')).id);
   });
 
   it('when advanced with --expect-version of the old version, then it is store.conflict (exit 1) and nothing at all is written', () => {
@@ -193,56 +205,5 @@ describe('Given an instance of pengecualian-smki that moved on since an operator
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/step "analisis-resiko" was already completed; instance .+ is now at step "persetujuan-permohonan" \[store\.conflict\]/);
     expect(tableRows()).toEqual(before);
-  });
-});
-
-/**
- * A Session whose store runs `beforeWrite` once, just before the engine writes the completion (and
- * its output's content): this puts another operator's completion exactly between this advance's
- * read and its append.
- */
-class InterleavedSession extends Session {
-  beforeWrite: (() => void) | undefined;
-  override get store() {
-    const store = super.store;
-    return new Proxy(store, {
-      get: (target, key) => {
-        const value = Reflect.get(target, key, target);
-        if ((key === 'putBlob' || key === 'appendEvent') && this.beforeWrite) {
-          const hook = this.beforeWrite;
-          this.beforeWrite = undefined;
-          hook();
-        }
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
-  }
-}
-
-describe('Given two operators completing a step with an output, the second one reading before the first one writes', () => {
-  // The output's content is stored in the append's own transaction, so the conflict that refuses the
-  // append leaves the loser's content out too: "nothing was written" holds for blobs as well.
-  it('when the second one gets store.conflict, then its output content is not in the database either', () => {
-    const id = as('pengusul', (s) => startInstance(s, 'pengecualian-smki').id);
-    as('pengusul', (s) => advanceInstance(s, id, { outputs: [{ id: 'surat-permohonan', value: 'Surat' }] }));
-    const loserContent = `Daftar resiko yang kalah ${Math.random()}`;
-
-    const loser = new InterleavedSession({ db, sops: SOPS, identity: { user: 'tekno2', osUser: 'tester' } });
-    try {
-      loser.beforeWrite = () => as('tekno1', (s) => advanceInstance(s, id, { step: 'analisis-resiko', outputs: [{ id: 'daftar-resiko', value: 'Daftar resiko pemenang' }] }));
-      let code: string | undefined;
-      try {
-        advanceInstance(loser, id, { step: 'analisis-resiko', outputs: [{ id: 'daftar-resiko', value: loserContent }] });
-      } catch (e) {
-        code = (e as { code?: string }).code;
-      }
-      expect(code).toBe('store.conflict');
-    } finally {
-      loser.close();
-    }
-    expect(history(id).filter((e) => e.type === 'completed' && e.step === 'analisis-resiko')).toHaveLength(1);
-    const blobs = (tableRows().blobs as { sha256: string }[]).map((b) => b.sha256);
-    expect(blobs).toContain(sha256Hex(Buffer.from('Daftar resiko pemenang')));
-    expect(blobs).not.toContain(sha256Hex(Buffer.from(loserContent)));
   });
 });

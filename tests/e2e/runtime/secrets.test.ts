@@ -12,11 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { initDatabase, addUser, startInstance, advanceInstance } from '../../dist/engine/index.js';
-import { actingAs } from '../helpers/session.js';
 import { spawn } from 'node:child_process';
-import { sop, spawnSop as spawnCli, tempDir, SOPS, CLI, STACK_TRACE } from '../helpers/cli.js';
+import Database from 'better-sqlite3';
+import { officeWith } from '../../helpers/engine.js';
+import { sop, spawnSop as spawnCli, tempDir, SOPS, CLI, STACK_TRACE } from '../../helpers/cli.js';
 
 let dir: string;
 let db: string;
@@ -26,8 +25,6 @@ const canary = (label: string) => `CANARY-${label}-${randomBytes(12).toString('h
 /** What step 9 is completed with: the password is the canary; the username is a control that must be found. */
 const PASSWORD = canary('password');
 const USERNAME = `USERNAME-${randomBytes(12).toString('hex')}`;
-
-const as = actingAs(() => db);
 
 const run = (args: string[], input?: string) => sop(args, { cwd: dir, env: { SOP_DB: db, SOP_DIR: SOPS }, ...(input !== undefined ? { input } : {}) });
 
@@ -97,28 +94,27 @@ function checkpoint(): void {
 
 const USERS = { admin: 'admin', kabid: 'kabid.aptika', sysadmin: 'admin.sistem', pengguna: 'calon.pengguna' };
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = tempDir('sop-secrets-');
   db = join(dir, 'sop.db');
-  as(USERS.admin, (s) => initDatabase(s, USERS.admin), true);
-  as(USERS.admin, (s) => {
-    addUser(s, USERS.kabid, ['kepala-bidang-aptika'], false);
-    addUser(s, USERS.sysadmin, ['administrator'], false);
-    addUser(s, USERS.pengguna, [], false);
-  });
-  // Steps 1 to 8, up to kirim-akun.
-  id = as(USERS.pengguna, (s) => startInstance(s, 'pengelolaan-akses-pengguna', { title: 'Akun SIMPEG untuk calon.pengguna' }).id);
-  const walk: [string, string, { choice?: string; outputs?: { id: string; value: string }[] }][] = [
-    [USERS.pengguna, 'usulan-pengguna-baru', {}],
-    [USERS.kabid, 'penerimaan-usulan', {}],
-    [USERS.kabid, 'verifikasi-persetujuan', { choice: 'disetujui' }],
-    [USERS.kabid, 'disposisi-admin', {}],
-    [USERS.sysadmin, 'enkripsi-logbook', {}],
-    [USERS.sysadmin, 'kirim-logbook-ke-pengguna', { outputs: [{ id: 'file-terenkripsi', value: 'logbook.zip (terenkripsi)' }] }],
-    [USERS.pengguna, 'kirim-logbook-ke-administrator', { outputs: [{ id: 'file-terenkripsi-terisi', value: 'logbook-terisi.zip' }, { id: 'file-form-logbook-pengguna', value: 'form logbook' }] }],
-    [USERS.sysadmin, 'input-data-logbook', {}],
-  ];
-  for (const [user, step, options] of walk) as(user, (s) => advanceInstance(s, id, { step, ...options }));
+  const office = await officeWith(db, { [USERS.kabid]: ['kepala-bidang-aptika'], [USERS.sysadmin]: ['administrator'], [USERS.pengguna]: [] });
+  try {
+    // Steps 1 to 8, up to kirim-akun.
+    id = (await office.as(USERS.pengguna).instances.start('pengelolaan-akses-pengguna', { title: 'Akun SIMPEG untuk calon.pengguna' })).id;
+    const walk: [string, string, { choice?: string; outputs?: { id: string; value: string }[] }][] = [
+      [USERS.pengguna, 'usulan-pengguna-baru', {}],
+      [USERS.kabid, 'penerimaan-usulan', {}],
+      [USERS.kabid, 'verifikasi-persetujuan', { choice: 'disetujui' }],
+      [USERS.kabid, 'disposisi-admin', {}],
+      [USERS.sysadmin, 'enkripsi-logbook', {}],
+      [USERS.sysadmin, 'kirim-logbook-ke-pengguna', { outputs: [{ id: 'file-terenkripsi', value: 'logbook.zip (terenkripsi)' }] }],
+      [USERS.pengguna, 'kirim-logbook-ke-administrator', { outputs: [{ id: 'file-terenkripsi-terisi', value: 'logbook-terisi.zip' }, { id: 'file-form-logbook-pengguna', value: 'form logbook' }] }],
+      [USERS.sysadmin, 'input-data-logbook', {}],
+    ];
+    for (const [user, step, options] of walk) await office.as(user).instances.advance(id, { step, ...options });
+  } finally {
+    await office.close();
+  }
   checkpoint();
 });
 
