@@ -19,7 +19,7 @@ import type { User } from './store/types.js';
 import { Context, Office, type Identity } from './runtime/context.js';
 import { sopsFromFolder, type SopSource } from './runtime/sop-source.js';
 import { requestKey } from './runtime/requests.js';
-import { advanceArgs, pendingStep, secretsToAsk, type AdvanceOptions, type OutputInput } from './runtime/advance-request.js';
+import { advanceArgs, pendingAdvance, pendingStep, secretsToAsk, type AdvanceOptions, type OutputInput } from './runtime/advance-request.js';
 import { instanceStatus, type StatusView } from './runtime/status.js';
 import { listInstances, tasks, type ListedInstance, type TaskView } from './runtime/inbox.js';
 import { instanceHistory, type InstanceHistory } from './runtime/history.js';
@@ -190,9 +190,9 @@ export class Instances {
   advance(id: string, request: AdvanceRequest = {}): Promise<AdvanceResult> {
     return this.call(async () => {
       const { advanceInstance } = await import('./runtime/advance.js');
-      const step = pendingStep(this.ctx, id);
+      const { step, sensitive } = pendingAdvance(this.ctx, id);
       const outputs: OutputInput[] = [...(request.outputs ?? [])];
-      const args = advanceArgs(id, step, { ...request, outputs });
+      const args = advanceArgs(id, sensitive, { ...request, outputs });
       const key = requestKey({ id: request.requestId, command: 'advance', args }, this.ctx.identity.user);
       // Secrets are asked for before the write transaction (nobody holds the store's lock while a person types),
       // and not at all for a retry that will be answered from the record.

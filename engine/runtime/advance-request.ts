@@ -37,9 +37,21 @@ export interface AdvanceOptions {
  * advance must know before it asks for secrets. Undefined when it is finished.
  */
 export function pendingStep(ctx: Context, id: string): Step | undefined {
+  return pendingAdvance(ctx, id).step;
+}
+
+/**
+ * What an advance of instance `id` must know before anything is written:
+ * the step it waits on, and the outputs that its pinned definition declares
+ * sensitive at any step. The fingerprint takes the latter, not the step's
+ * own: a retry comes when the instance may have moved on, and must count
+ * the same outputs as the first attempt did.
+ */
+export function pendingAdvance(ctx: Context, id: string): { step: Step | undefined; sensitive: ReadonlySet<string> } {
   const inst = getInstanceOrFail<RuntimeState>(ctx, id);
   const def = ctx.office.pinnedDefinition(inst.definitionHash);
-  return inst.state.status === 'active' ? currentStep(def, inst.state) : undefined;
+  const sensitive = new Set(def.steps.flatMap((s) => s.outputs.filter((o) => o.sensitive).map((o) => o.id)));
+  return { step: inst.state.status === 'active' ? currentStep(def, inst.state) : undefined, sensitive };
 }
 
 /** The sensitive outputs of `step` that `given` does not hold: to be asked for through a protected channel. */
@@ -50,12 +62,12 @@ export function secretsToAsk(step: Step | undefined, given: readonly OutputInput
 
 /**
  * What an advance asks, as its request fingerprint counts it: a sensitive
- * output only as given (its value must shape nothing that is kept, not
- * even a hash: a short password's hash can be guessed), every other one by
- * its value (bytes by their SHA-256, see requests.ts).
+ * output (`sensitive`: see pendingAdvance) only as given (its value must
+ * shape nothing that is kept, not even a hash: a short password's hash can
+ * be guessed), every other one by its value (bytes by their SHA-256, see
+ * requests.ts).
  */
-export function advanceArgs(id: string, step: Step | undefined, options: AdvanceOptions): Record<string, unknown> {
-  const sensitive = new Set((step?.outputs ?? []).filter((o) => o.sensitive).map((o) => o.id));
+export function advanceArgs(id: string, sensitive: ReadonlySet<string>, options: AdvanceOptions): Record<string, unknown> {
   return {
     instance: id,
     choice: options.choice ?? null,

@@ -16,15 +16,15 @@
  * byte-level damage: NUL bytes, invalid UTF-8, a BOM.
  *
  * The seed of a failing run is printed by fast-check; replay it with
- * `FC_SEED=<seed> npx vitest run tests/reliability/fuzz-yaml.test.ts`.
+ * `FC_SEED=<seed> npx vitest run --project unit tests/reliability/fuzz-yaml.test.ts`.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkSopSource, checkSopFile, MAX_SOP_FILE_BYTES } from '../../dist/engine/index.js';
-import type { CheckedFile } from '../../dist/engine/index.js';
+import { checkSopSource, checkSopFile, MAX_SOP_FILE_BYTES } from '../../engine/definition/load.js';
+import type { CheckedFile } from '../../engine/definition/load.js';
 import { SOPS } from '../helpers/cli.js';
 
 /** Cases per run: the loader checks about 250 mutated SOPs a second on one core. */
@@ -43,6 +43,7 @@ const YAML_BITS = [
   '---\n', '...\n', '<<: *a\n', '__proto__: {}\n', 'constructor: {prototype: {}}\n', '|\n', '>-\n', '{', '}', '[', ']', ',', '#', '"', "'", '\\',
   '\t', '\r', '\r\n', '\u0000', '\u0007', '\u001b[31m', '\u007f', '\u0085', '\u00a0', '\u2028', '\u2029', '\ufeff', '\ud83d\ude00', '\ud800',
   'null', '~', 'yes', 'no', 'on', '0x1F', '1e400', '-.inf', '.nan', '2026-02-30', '99999999999999999999', '-1', '0', "'; DROP TABLE log; --",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a hostile value, taken literally.
   '${HOME}', '$(rm -rf /)', '../../etc/passwd', 'Hari', '0 Menit', '-5 Menit', '9999999 Hari', 'P1DT1H', 'PT0S',
 ];
 
@@ -143,6 +144,7 @@ function expectWellFormed(checked: CheckedFile, file: string): void {
     if (typeof p.message !== 'string' || p.message.length === 0) fail('no message', p);
     // Bounded, and safe to print: a hostile file cannot drive the terminal through a message.
     if ([...p.message].length > 301) fail('a message longer than 300 characters', p);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters looked for.
     if (/[\u0000-\u001f\u007f-\u009f]/.test(p.message)) fail('a control character in a message', p);
     if (typeof p.path !== 'string') fail('no path', p);
   }

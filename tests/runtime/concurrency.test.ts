@@ -2,246 +2,121 @@
  * "Two processes advancing the same step at once: one succeeds, the other
  * gets the conflict error, and the history holds one completion."
  *
- * Real processes: the built CLI, two `sop advance --step` at a time on the
- * same instance of the same SQLite file, both started before either begins
- * (a start gate holds each process until all are running).
+ * Here the worst interleaving, made exact in one process: the second
+ * operator reads the instance, then the first one's completion is written,
+ * then the second one writes. (Real processes racing at a start gate:
+ * tests/e2e/runtime/concurrency.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Session, initDatabase, addUser, startInstance, advanceInstance, instanceHistory } from '../../dist/engine/index.js';
-import { sha256Hex } from '../../dist/engine/store/index.js';
-import type { HistoryEntry } from '../../dist/engine/index.js';
-import { actingAs } from '../helpers/session.js';
-import { sop, spawnSopTogether, tempDir, SOPS, STACK_TRACE } from '../helpers/cli.js';
+import { Engine, SopError, sopsFromFolder } from '../../engine/index.js';
+import { Context, Office, type Identity } from '../../engine/runtime/context.js';
+import { advanceInstance } from '../../engine/runtime/advance.js';
+import type { AdvanceOptions } from '../../engine/runtime/advance-request.js';
+import { sha256Hex, type Store, type WriteTx } from '../../engine/store/index.js';
+import { tempDir, SOPS } from '../helpers/cli.js';
+import { officeWith, type TestOffice } from '../helpers/engine.js';
 
 let dir: string;
 let db: string;
+let office: TestOffice;
 
-const as = actingAs(() => db);
+const who = (user: string): Identity => ({ user, osUser: 'tester' });
 
-const run = (args: string[]) => sop(args, { cwd: dir, env: { SOP_DB: db, SOP_DIR: SOPS } });
-
-/** Runs each `sop <args>` as a child process on the test store, all begun together; resolves when all have ended. */
-const spawnTogether = (runs: string[][]) => spawnSopTogether(runs.map((args) => ({ args, options: { cwd: dir, env: { SOP_DB: db, SOP_DIR: SOPS } } })));
-
-function logRowsOf(instance: string): { seq: number; version: number | null; payload: string }[] {
+function blobsInStore(): string[] {
   const conn = new Database(db, { readonly: true, fileMustExist: true });
   try {
-    return conn.prepare('SELECT seq, version, payload FROM log WHERE instance_id = ? ORDER BY seq').all(instance) as { seq: number; version: number | null; payload: string }[];
+    return (conn.prepare('SELECT sha256 FROM blobs ORDER BY sha256').all() as { sha256: string }[]).map((b) => b.sha256);
   } finally {
     conn.close();
   }
 }
-
-function tableRows(): Record<string, unknown[]> {
-  const conn = new Database(db, { readonly: true, fileMustExist: true });
-  try {
-    const all = (sql: string) => conn.prepare(sql).all();
-    return {
-      log: all('SELECT * FROM log ORDER BY seq'),
-      instances: all('SELECT * FROM instances ORDER BY id'),
-      blobs: all('SELECT sha256, size FROM blobs ORDER BY sha256'),
-      users: all('SELECT * FROM users ORDER BY name'),
-    };
-  } finally {
-    conn.close();
-  }
-}
-
-const history = (instance: string): HistoryEntry[] => as('admin', (s) => instanceHistory(s, instance).entries);
-
-beforeAll(() => {
-  dir = tempDir('sop-concurrency-');
-  db = join(dir, 'sop.db');
-  as('admin', (s) => initDatabase(s, 'admin'), true);
-  as('admin', (s) => {
-    // Two people with the same role: either may take the step, and both try at once.
-    addUser(s, 'kabid1', ['kepala-bidang-aptika'], false);
-    addUser(s, 'kabid2', ['kepala-bidang-aptika'], false);
-    addUser(s, 'pengusul', [], false);
-    addUser(s, 'tekno1', ['pengelola-tim-teknis'], false);
-    addUser(s, 'tekno2', ['pengelola-tim-teknis'], false);
-  });
-});
-
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-describe('Given 10 instances of pengelolaan-akses-pengguna waiting at step 2, and two people holding its role', () => {
-  const RACES = 10;
-  let instances: string[] = [];
-
-  beforeAll(() => {
-    instances = Array.from({ length: RACES }, (_, i) =>
-      as('pengusul', (s) => {
-        const id = startInstance(s, 'pengelolaan-akses-pengguna', { title: `Akun ${i}` }).id;
-        advanceInstance(s, id, { step: 'usulan-pengguna-baru' });
-        return id;
-      }),
-    );
-  });
-
-  // Two rounds, one per step (a process step, then a decision): each round runs its 10 races at once
-  // (20 processes), so that some losers read before the winner commits (conflict at the append) and
-  // some after (the step is already completed); a run sees about as many of each.
-  const rounds: { step: string; extra: string[]; next: string }[] = [
-    { step: 'penerimaan-usulan', extra: [], next: 'verifikasi-persetujuan' },
-    { step: 'verifikasi-persetujuan', extra: ['--choice', 'disetujui'], next: 'disposisi-admin' },
-  ];
-
-  for (const [n, round] of rounds.entries()) {
-    it(`round ${n + 1}: when kabid1 and kabid2 both advance step "${round.step}" of each instance at once, then exactly one wins each race and the other gets store.conflict`, async () => {
-      const before = instances.map((id) => ({ rows: logRowsOf(id), history: history(id) }));
-
-      // All 20 processes are running before any of them begins: the two of each race overlap by construction.
-      const ended = await spawnTogether(instances.flatMap((id) => ['kabid1', 'kabid2'].map((user) => ['advance', id, '--step', round.step, ...round.extra, '--as', user, '--json'])));
-      const results = instances.map((_, i) => ended.slice(2 * i, 2 * i + 2));
-
-      for (const [i, pair] of results.entries()) {
-        const id = instances[i]!;
-        for (const p of pair) expect(p.stderr, p.stderr).not.toMatch(STACK_TRACE);
-
-        const winners = pair.filter((p) => p.code === 0);
-        const losers = pair.filter((p) => p.code !== 0);
-        expect(winners, pair.map((p) => `${p.code} ${p.stderr}`).join('\n')).toHaveLength(1);
-        expect(losers).toHaveLength(1);
-        const winner = winners[0]!;
-        const loser = losers[0]!;
-        expect(loser.code).toBe(1);
-        expect(loser.stdout).toBe('');
-        expect(loser.stderr).toContain('[store.conflict]');
-        expect(loser.stderr).toContain(`hint: run \`sop status ${id}\` and try again`);
-        const winnerUser = winner.args[winner.args.indexOf('--as') + 1];
-        expect(JSON.parse(winner.stdout)).toMatchObject({ id, version: before[i]!.rows.filter((r) => r.version !== null).length + 1, current: [{ step: round.next }] });
-
-        // The history holds one completion of the step, by the winner, and nothing from the loser (not even a refusal).
-        const after = history(id);
-        expect(after.slice(0, before[i]!.history.length)).toEqual(before[i]!.history);
-        const added = after.slice(before[i]!.history.length);
-        expect(added).toHaveLength(1);
-        expect(added[0]).toMatchObject({ type: 'completed', step: round.step, user: winnerUser });
-        expect(after.filter((e) => e.type === 'completed' && e.step === round.step)).toHaveLength(1);
-        expect(after.filter((e) => e.type === 'refused')).toHaveLength(0);
-        // In the database: one new log row for the instance, with the next version.
-        const rows = logRowsOf(id);
-        expect(rows).toHaveLength(before[i]!.rows.length + 1);
-        expect(rows.at(-1)!.version).toBe(before[i]!.rows.at(-1)!.version! + 1);
-      }
-    });
-  }
-
-  it('then every instance has exactly one completion of each raced step and stands at step 4', () => {
-    for (const id of instances) {
-      const entries = history(id);
-      expect(entries.map((e) => `${e.type}:${e.step ?? ''}`)).toEqual([
-        'started:',
-        'completed:usulan-pengguna-baru',
-        'completed:penerimaan-usulan',
-        'completed:verifikasi-persetujuan',
-      ]);
-      expect(entries[3]!.choice).toBe('disetujui');
-    }
-    const listed = JSON.parse(run(['list', '--sop', 'pengelolaan-akses-pengguna', '--json']).stdout) as { id: string; current: string }[];
-    expect(listed.filter((l) => instances.includes(l.id)).map((l) => l.current)).toEqual(instances.map(() => 'disposisi-admin'));
-  });
-});
-
-describe('Given an instance of pengecualian-smki that moved on since an operator read its version', () => {
-  let id: string;
-
-  beforeAll(() => {
-    id = as('pengusul', (s) => startInstance(s, 'pengecualian-smki').id);
-  });
-
-  it('when advanced with --expect-version of the old version, then it is store.conflict (exit 1) and nothing at all is written', () => {
-    const read = JSON.parse(run(['status', id, '--json']).stdout);
-    expect(read.version).toBe(1);
-    const first = run(['advance', id, '--as', 'pengusul', '--expect-version', '1', '--output', 'surat-permohonan=Surat Permohonan']);
-    expect(first.code, first.stderr).toBe(0);
-
-    const before = tableRows();
-    const stale = 'Daftar resiko dari versi lama';
-    const r = run(['advance', id, '--as', 'tekno1', '--expect-version', '1', '--output', `daftar-resiko=${stale}`]);
-    expect(r.code).toBe(1);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).not.toMatch(STACK_TRACE);
-    expect(r.stderr).toMatch(/^sop: instance .+ changed since you read it \(version 1, now 2\) \[store\.conflict\]$/m);
-    expect(r.stderr).toContain(`hint: run \`sop status ${id}\` and try again`);
-    // Not a refusal record, not the output's content, nothing.
-    expect(tableRows()).toEqual(before);
-    expect((before.blobs as { sha256: string }[]).map((b) => b.sha256)).not.toContain(sha256Hex(Buffer.from(stale)));
-
-    // With the version it now has, the same command goes through.
-    const ok = run(['advance', id, '--as', 'tekno1', '--expect-version', '2', '--output', `daftar-resiko=Daftar resiko`, '--json']);
-    expect(ok.code, ok.stderr).toBe(0);
-    expect(JSON.parse(ok.stdout)).toMatchObject({ version: 3, current: [{ step: 'persetujuan-permohonan' }] });
-  });
-
-  it('when advanced with a --expect-version ahead of the instance, then it is a conflict too and nothing is written', () => {
-    const before = tableRows();
-    const r = run(['advance', id, '--as', 'pengusul', '--expect-version', '9', '--choice', 'setuju']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('[store.conflict]');
-    expect(tableRows()).toEqual(before);
-  });
-
-  it('when the step named with --step was completed by someone else, then it is store.conflict, not a completion of the next step', () => {
-    // tekno1 completed analisis-resiko above; tekno2, with a stale view, means to complete it too.
-    const before = tableRows();
-    const r = run(['advance', id, '--as', 'tekno2', '--step', 'analisis-resiko', '--output', 'daftar-resiko=Daftar resiko lain']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/step "analisis-resiko" was already completed; instance .+ is now at step "persetujuan-permohonan" \[store\.conflict\]/);
-    expect(tableRows()).toEqual(before);
-  });
-});
 
 /**
- * A Session whose store runs `beforeWrite` once, just before the engine writes the completion (and
- * its output's content): this puts another operator's completion exactly between this advance's
- * read and its append.
+ * An advance by `user` that runs to its end right now, synchronously, on a connection of its own: the
+ * engine's advance (engine.ts) without its asynchronous boundary, so that it can run at an exact
+ * point inside another engine's transaction.
  */
-class InterleavedSession extends Session {
-  beforeWrite: (() => void) | undefined;
-  override get store() {
-    const store = super.store;
-    return new Proxy(store, {
-      get: (target, key) => {
-        const value = Reflect.get(target, key, target);
-        if ((key === 'putBlob' || key === 'appendEvent') && this.beforeWrite) {
-          const hook = this.beforeWrite;
-          this.beforeWrite = undefined;
-          hook();
-        }
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+function advanceNow(user: string, id: string, options: AdvanceOptions): void {
+  const own = new Office({ db, sops: sopsFromFolder(SOPS) });
+  try {
+    const ctx = new Context(own, who(user));
+    ctx.store.transact(undefined, (tx) => advanceInstance(ctx.within(tx), id, options));
+  } finally {
+    own.close();
   }
 }
+
+/**
+ * An engine acting for `user` whose store runs `beforeWrite` once, just before the engine writes the
+ * completion (and its output's content): this puts another operator's completion exactly between
+ * this advance's read and its append.
+ */
+function interleavedEngine(user: string): { engine: Engine; office: Office; set(hook: () => void): void } {
+  const own = new Office({ db, sops: sopsFromFolder(SOPS) });
+  let beforeWrite: (() => void) | undefined;
+  const store: Store = own.store;
+  const transact = store.transact.bind(store);
+  const hooked = (tx: WriteTx): WriteTx =>
+    new Proxy(tx, {
+      get: (target, key) => {
+        if ((key === 'putBlob' || key === 'appendEvent') && beforeWrite) {
+          const hook = beforeWrite;
+          beforeWrite = undefined;
+          hook();
+        }
+        return Reflect.get(target, key, target);
+      },
+    });
+  store.transact = (request, fn) => transact(request, (tx) => fn(hooked(tx)));
+  return { engine: new Engine(own, who(user)), office: own, set: (hook) => (beforeWrite = hook) };
+}
+
+beforeAll(async () => {
+  dir = tempDir('sop-concurrency-');
+  db = join(dir, 'sop.db');
+  office = await officeWith(db, { pengusul: [], tekno1: ['pengelola-tim-teknis'], tekno2: ['pengelola-tim-teknis'] });
+});
+
+afterAll(async () => {
+  await office.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe('Given two operators completing a step with an output, the second one reading before the first one writes', () => {
   // The output's content is stored in the append's own transaction, so the conflict that refuses the
   // append leaves the loser's content out too: "nothing was written" holds for blobs as well.
-  it('when the second one gets store.conflict, then its output content is not in the database either', () => {
-    const id = as('pengusul', (s) => startInstance(s, 'pengecualian-smki').id);
-    as('pengusul', (s) => advanceInstance(s, id, { outputs: [{ id: 'surat-permohonan', value: 'Surat' }] }));
+  it('when the second one gets store.conflict, then its output content is not in the database either', async () => {
+    const pengusul = office.as('pengusul');
+    const { id } = await pengusul.instances.start('pengecualian-smki');
+    await pengusul.instances.advance(id, { outputs: [{ id: 'surat-permohonan', value: 'Surat' }] });
     const loserContent = `Daftar resiko yang kalah ${Math.random()}`;
 
-    const loser = new InterleavedSession({ db, sops: SOPS, identity: { user: 'tekno2', osUser: 'tester' } });
+    const loser = interleavedEngine('tekno2');
+    let winnerWrote = false;
     try {
-      loser.beforeWrite = () => as('tekno1', (s) => advanceInstance(s, id, { step: 'analisis-resiko', outputs: [{ id: 'daftar-resiko', value: 'Daftar resiko pemenang' }] }));
-      let code: string | undefined;
-      try {
-        advanceInstance(loser, id, { step: 'analisis-resiko', outputs: [{ id: 'daftar-resiko', value: loserContent }] });
-      } catch (e) {
-        code = (e as { code?: string }).code;
-      }
-      expect(code).toBe('store.conflict');
+      loser.set(() => {
+        advanceNow('tekno1', id, { step: 'analisis-resiko', outputs: [{ id: 'daftar-resiko', value: 'Daftar resiko pemenang' }] });
+        winnerWrote = true;
+      });
+      const refused = await loser.engine.instances.advance(id, { step: 'analisis-resiko', outputs: [{ id: 'daftar-resiko', value: loserContent }] }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(refused).toBeInstanceOf(SopError);
+      expect((refused as SopError).code).toBe('store.conflict');
     } finally {
-      loser.close();
+      loser.office.close();
     }
-    expect(history(id).filter((e) => e.type === 'completed' && e.step === 'analisis-resiko')).toHaveLength(1);
-    const blobs = (tableRows().blobs as { sha256: string }[]).map((b) => b.sha256);
+    // The winner wrote in between, as the hook meant.
+    expect(winnerWrote).toBe(true);
+    const history = (await office.as('admin').instances.history(id)).entries;
+    expect(history.filter((e) => e.type === 'completed' && e.step === 'analisis-resiko')).toHaveLength(1);
+    expect(history.filter((e) => e.type === 'completed' && e.step === 'analisis-resiko')[0]).toMatchObject({ user: 'tekno1' });
+    expect(history.filter((e) => e.type === 'refused')).toHaveLength(0);
+    const blobs = blobsInStore();
     expect(blobs).toContain(sha256Hex(Buffer.from('Daftar resiko pemenang')));
     expect(blobs).not.toContain(sha256Hex(Buffer.from(loserContent)));
   });

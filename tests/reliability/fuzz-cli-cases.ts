@@ -1,0 +1,170 @@
+/**
+ * What the CLI fuzzing shares between its in-process cases
+ * (tests/reliability/fuzz-cli.test.ts, through `run` of cli/program.ts)
+ * and its cases as child processes of the built CLI
+ * (tests/e2e/reliability/fuzz-cli.test.ts): the hostile values, the
+ * commands with a slot for them, the store they run on, and the pass
+ * conditions of every case.
+ *
+ * "Refused" and "changed": a refusal of a step is recorded in the history
+ * by design (see README, Running SOPs): such a refusal adds exactly one
+ * refused entry and nothing else. Every other refusal changes nothing.
+ */
+import { expect } from 'vitest';
+import fc from 'fast-check';
+import Database from 'better-sqlite3';
+import { run } from '../../cli/program.js';
+import { SOPS, STACK_TRACE } from '../helpers/cli.js';
+import type { Engine } from '../../engine/index.js';
+import { officeWith } from '../helpers/engine.js';
+
+export const seed = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
+
+/** What a file's cases did, printed at its end. */
+export interface FuzzStats {
+  inProcess: number;
+  processes: number;
+  paths: number;
+  accepted: number;
+  refused: number;
+  recordedRefusals: number;
+}
+export const newStats = (): FuzzStats => ({ inProcess: 0, processes: 0, paths: 0, accepted: 0, refused: 0, recordedRefusals: 0 });
+export const describeStats = (s: FuzzStats): string =>
+  `${s.inProcess} in-process cases, ${s.processes} child processes, ${s.paths} output paths; ${s.accepted} accepted, ${s.refused} refused (${s.recordedRefusals} recorded as refused attempts)`;
+
+const MB = 1024 * 1024;
+export const NASTY = [
+  "'", '"', '`', "'; DROP TABLE log; --", '" OR 1=1 --', "Robert'); DROP TABLE users;--", "x' UNION SELECT payload FROM log --",
+  '\u0000', 'a\u0000b', '\u0007', '\u001b[2J\u001b[31mMERAH', '\r', '\r\n', '\n', '\t', '\u0085', '\u2028', '\ufeff', '\u202e', '\ud800', '😀',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a hostile value, taken literally.
+  '%s%n%x', '{{7*7}}', '${PATH}', '$(id)', '`id`', '../../../etc/passwd', '/dev/zero', 'C:\\Windows', '-', '--', '--help', '-V', '--db=/tmp/x',
+  'NULL', 'null', 'undefined', '__proto__', 'constructor', 'toString', '', ' ', '   ', 'ñandú', 'Ä°', 'x'.repeat(201), 'é'.repeat(2001),
+];
+/** Hostile text: the list above, random Unicode and binary, and long runs up to 1 MB. */
+export const hostile = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...NASTY) },
+  { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
+  { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 40 }) },
+  { weight: 1, arbitrary: fc.tuple(fc.constantFrom('x', 'é', '😀', '\u0000', "'", ' '), fc.integer({ min: 1000, max: MB })).map(([c, n]) => c.repeat(Math.ceil(n / c.length))) },
+  { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...NASTY), fc.constantFrom(...NASTY)).map(([a, b]) => a + 'Surat' + b) },
+);
+
+/** The commands with a hostile value in one slot. `inst` is an instance at step 1 made for the case. */
+export const commands: [name: string, build: (v: string, inst: string) => string[]][] = [
+  ['start --title', (v) => ['start', 'pengecualian-smki', '--as', 'sari', '--title', v]],
+  ['start --assign', (v) => ['start', 'pengecualian-smki', '--as', 'sari', '--assign', `pemohon=${v}`]],
+  ['start <sop>', (v) => ['start', v, '--as', 'sari']],
+  ['advance --note', (v, i) => ['advance', i, '--as', 'sari', '--output', 'surat-permohonan=Surat', '--note', v]],
+  ['advance --output value', (v, i) => ['advance', i, '--as', 'sari', '--output', `surat-permohonan=${v}`]],
+  ['advance --output id', (v, i) => ['advance', i, '--as', 'sari', '--output', `${v}=Surat`]],
+  ['advance --output whole', (v, i) => ['advance', i, '--as', 'sari', '--output', v]],
+  ['advance --choice', (v, i) => ['advance', i, '--as', 'sari', '--output', 'surat-permohonan=Surat', '--choice', v]],
+  ['advance --step', (v, i) => ['advance', i, '--as', 'sari', '--output', 'surat-permohonan=Surat', '--step', v]],
+  ['advance --expect-version', (v, i) => ['advance', i, '--as', 'sari', '--output', 'surat-permohonan=Surat', '--expect-version', v]],
+  ['advance <instance>', (v) => ['advance', v, '--as', 'sari', '--output', 'surat-permohonan=Surat']],
+  ['advance --as', (v, i) => ['advance', i, '--as', v, '--output', 'surat-permohonan=Surat']],
+  ['cancel --reason', (v, i) => ['cancel', i, '--as', 'sari', '--reason', v]],
+  ['user add <name>', (v) => ['user', 'add', v, '--as', 'admin']],
+  ['user add --role', (v) => ['user', 'add', 'calon', '--as', 'admin', '--role', v]],
+  ['user grant <role>', (v) => ['user', 'grant', 'sari', v, '--as', 'admin']],
+  ['user revoke <name>', (v) => ['user', 'revoke', v, 'administrator', '--as', 'admin']],
+  ['user remove <name>', (v) => ['user', 'remove', v, '--as', 'admin']],
+  ['init --admin', (v) => ['init', '--admin', v]],
+  ['--request-id', (v, i) => ['advance', i, '--as', 'sari', '--output', 'surat-permohonan=Surat', '--request-id', v]],
+  ['status <instance>', (v) => ['status', v]],
+  ['history <instance>', (v) => ['history', v, '--json']],
+  ['output <output-id>', (v, i) => ['output', i, v]],
+  ['list --sop', (v) => ['list', '--sop', v]],
+  ['replay --until', (v, i) => ['replay', i, '--until', v]],
+  ['verify <instance>', (v) => ['verify', v]],
+];
+
+/** The test store: its administrator, sari (no role: she starts instances) and andi. Closed again: the CLI opens it as it would. */
+export async function makeFuzzStore(db: string): Promise<void> {
+  const office = await officeWith(db, { sari: [], andi: ['pengelola-tim-teknis'] });
+  await office.close();
+}
+
+/** An instance of pengecualian-smki at step 1 (pengajuan-permohonan, done by sari, output surat-permohonan), started by `sari`. */
+export async function freshInstance(sari: Engine): Promise<string> {
+  return (await sari.instances.start('pengecualian-smki', { title: 'Uji fuzz' })).id;
+}
+
+export interface Snapshot {
+  log: { seq: number; kind: string; version: number | null; payload: string }[];
+  rest: string;
+}
+
+export function snapshot(db: string): Snapshot {
+  const conn = new Database(db, { readonly: true, fileMustExist: true });
+  try {
+    const all = (sql: string) => conn.prepare(sql).all();
+    return {
+      log: all('SELECT seq, kind, version, payload FROM log ORDER BY seq') as Snapshot['log'],
+      rest: JSON.stringify([
+        all('SELECT * FROM instances ORDER BY id'),
+        all('SELECT * FROM users ORDER BY name'),
+        all('SELECT * FROM user_roles ORDER BY user, role'),
+        all('SELECT sha256, size FROM blobs ORDER BY sha256'),
+        all('SELECT hash FROM definitions ORDER BY hash'),
+        all('SELECT id, log_seq FROM requests ORDER BY id'),
+      ]),
+    };
+  } finally {
+    conn.close();
+  }
+}
+
+export interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The pass conditions of every case: exit 0, 1 or 2 (a hung process, killed, has none of them); no
+ * stack trace and no internal error; a bounded message; and on a refusal, the database unchanged, or changed by exactly one recorded
+ * refused attempt (and its request record).
+ */
+export function expectSafe(stats: FuzzStats, args: string[], r: Outcome, before: Snapshot, after: Snapshot): void {
+  const what = `sop ${args.map((a) => JSON.stringify(a.length > 80 ? `${a.slice(0, 80)}…(${a.length})` : a)).join(' ')} -> ${r.code}\n${r.stderr.slice(0, 2000)}`;
+  expect([0, 1, 2], what).toContain(r.code);
+  expect(r.stderr, what).not.toMatch(STACK_TRACE);
+  expect(r.stderr, what).not.toContain('internal error');
+  // A refusal quotes what it was given only in part, and escaped: a 1 MB title does not come back as a
+  // 1 MB message, and control characters given cannot drive the terminal.
+  expect(r.stderr.length, what).toBeLessThan(4000);
+  // (In-process, commander's own usage lines reach the Io as they are; the binary's stderr escapes them too.)
+  const ours = r.stderr.split('\n').filter((l) => !l.startsWith('error:')).join('\n');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters looked for.
+  expect(ours, what).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  if (r.code === 0) {
+    stats.accepted++;
+    return;
+  }
+  stats.refused++;
+  expect(after.rest === before.rest || after.rest.length > 0, what).toBe(true);
+  const added = after.log.slice(before.log.length);
+  expect(after.log.slice(0, before.log.length), what).toEqual(before.log);
+  if (added.length === 0) {
+    expect(after.rest, what).toBe(before.rest);
+    return;
+  }
+  // A refused step: one entry, the refusal, and its request record; instances, users, blobs as they were.
+  stats.recordedRefusals++;
+  expect(added, what).toHaveLength(1);
+  expect(JSON.parse(added[0]!.payload).type, what).toBe('refused');
+  const [, users, roles, blobs, definitions] = JSON.parse(after.rest) as unknown[];
+  const [, usersBefore, rolesBefore, blobsBefore, definitionsBefore] = JSON.parse(before.rest) as unknown[];
+  expect([users, roles, blobs, definitions], what).toEqual([usersBefore, rolesBefore, blobsBefore, definitionsBefore]);
+  expect((JSON.parse(after.rest) as unknown[][])[0], what).toEqual((JSON.parse(before.rest) as unknown[][])[0]);
+}
+
+/** `sop <args>` on the test store through the CLI's own entry point, in this process. */
+export async function inProcess(db: string, args: string[]): Promise<Outcome> {
+  let stdout = '';
+  let stderr = '';
+  const code = await run([...args, '--db', db, '--sops', SOPS], { out: (t) => (stdout += t), err: (t) => (stderr += t), width: 80 });
+  return { code, stdout, stderr };
+}
