@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { CLI, ROOT, SOPS, interleavedMedians, fmt } from './lib/measure.mjs';
 import { smallStore, tempDir } from './lib/fixtures.mjs';
 
-export function latency({ rounds = 30 } = {}) {
+export async function latency({ rounds = 30 } = {}) {
   const dir = tempDir();
   const db = join(dir, 'sop.db');
   const warmup = 3;
-  const ids = smallStore(db, { active: 20, fresh: rounds + warmup });
+  const ids = await smallStore(db, { active: 20, fresh: rounds + warmup });
   const env = { ...process.env, SOP_DB: db, SOP_DIR: SOPS };
   delete env.SOP_USER;
   let k = 0;

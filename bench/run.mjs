@@ -46,7 +46,7 @@ for (const [id, name, fn] of sections) {
   if (!only.has(id)) continue;
   const started = performance.now();
   log(`${id}. ${name} ...\n`);
-  rows.push(...fn());
+  rows.push(...(await fn()));
   log(`   (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
 }
 process.stdout.write(`\nMachine: ${m.cpu}, ${m.memory}, ${m.os}; Node ${m.node}; SQLite ${sqlite}\n\n`);

@@ -4,13 +4,16 @@
  * start and nine completions: 10 events each, so 100,000 instances give
  * 1,000,000 events), with real outputs, hash chain and cached states,
  * through the store's own API; the last `active` instances stop at step 2,
- * waiting for andi. Each batch of instances is one transaction (the
- * engine's own transactions nest as savepoints): a million durable commits
- * would take most of an hour and measure nothing the benchmark looks at.
+ * waiting for andi. Each batch of instances is one transaction
+ * (`store.write`: each write of it runs as a savepoint inside): a million
+ * durable commits would take most of an hour and measure nothing the
+ * benchmark looks at. Written below the use cases, the entries carry no
+ * request id, and no request is recorded.
  */
 import { createHash } from 'node:crypto';
 import { Store } from '../../dist/engine/store/index.js';
-import { loadSop, initialState, applyEvent } from '../../dist/engine/index.js';
+import { loadSop } from '../../dist/engine/definition/load.js';
+import { initialState, applyEvent } from '../../dist/engine/machine/index.js';
 import { SOPS } from './measure.mjs';
 
 const PATH = [
@@ -36,20 +39,22 @@ export function buildStore(file, { instances, active = 20, progress = () => {} }
   let t = Date.parse('2026-01-05T00:00:00Z');
   const store = Store.open(file, { clock: () => new Date((t += 60_000)) });
   const admin = { user: 'admin', osUser: 'bench' };
-  store.initAdmin('admin', admin);
-  store.addUser('sari', { roles: [] }, admin);
-  store.addUser('andi', { roles: ['pengelola-tim-teknis'] }, admin);
-  store.addUser('rina', { roles: ['kepala-bidang-persandian'] }, admin);
-  const hash = store.putDefinition(def);
+  const hash = store.write((tx) => {
+    tx.initAdmin('admin', admin);
+    tx.addUser('sari', { roles: [] }, admin);
+    tx.addUser('andi', { roles: ['pengelola-tim-teknis'] }, admin);
+    tx.addUser('rina', { roles: ['kepala-bidang-persandian'] }, admin);
+    return tx.putDefinition(def);
+  });
   const activeIds = [];
   const batch = 1000;
   for (let done = 0; done < instances; done += batch) {
-    store.db.transaction(() => {
+    store.write((tx) => {
       for (let i = done; i < Math.min(instances, done + batch); i++) {
         const id = `bench-${String(i).padStart(7, '0')}`;
         const title = `Permohonan ${i}`;
         let state = { ...initialState(def), assignments: { pemohon: 'sari' } };
-        store.createInstance({ id, definitionHash: hash, title, state, event: { type: 'started', by: { user: 'sari', osUser: 'bench' }, title, assignments: { pemohon: 'sari' } } });
+        tx.createInstance({ id, definitionHash: hash, title, state, event: { type: 'started', by: { user: 'sari', osUser: 'bench' }, title, assignments: { pemohon: 'sari' } } });
         const steps = i >= instances - active ? PATH.slice(0, 1) : PATH;
         if (steps.length === 1) activeIds.push(id);
         steps.forEach(([step, choice, role, user, outputs], k) => {
@@ -57,7 +62,7 @@ export function buildStore(file, { instances, active = 20, progress = () => {} }
           // Every 10th instance has outputs of its own; the others share theirs (stored once), as forms do.
           const contents = outputs.map(([, text]) => (i % 10 === 0 ? `${text} ${i}` : text));
           const records = outputs.map(([oid], j) => ({ id: oid, ...blobRefOf(contents[j]) }));
-          store.appendEvent(
+          tx.appendEvent(
             id,
             k + 1,
             { type: 'completed', step, ...(choice ? { choice } : {}), ...(records.length ? { outputs: records } : {}), by: { user, role, osUser: 'bench' } },
@@ -67,7 +72,7 @@ export function buildStore(file, { instances, active = 20, progress = () => {} }
           );
         });
       }
-    })();
+    });
     progress(Math.min(instances, done + batch));
   }
   store.close();

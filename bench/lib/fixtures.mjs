@@ -1,47 +1,49 @@
-/** Stores for the benches, built through the engine as operators would fill them. */
+/** Stores for the benches, built through the engine's public entry as operators would fill them. */
 import { mkdtempSync, copyFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Session, initDatabase, addUser, startInstance, advanceInstance } from '../../dist/engine/index.js';
+import { openEngine } from '../../dist/engine/index.js';
 import { SOPS } from './measure.mjs';
 
 export function tempDir(prefix = 'sop-bench-') {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export function session(db, user, create = false, sops = SOPS) {
-  return new Session({ db, sops, identity: { user, osUser: 'bench' } }, { create });
+/** The engine on the store `db`, acting for `user` (OS login "bench"); `engine.as(...)` acts for someone else on the same connection. */
+export function openAs(db, user, { create = false, sops = SOPS } = {}) {
+  return openEngine({ db, sops, create, identity: { user, osUser: 'bench' } });
 }
 
-export function as(db, user, fn, create = false) {
-  const s = session(db, user, create);
+/** The identity of `user`, for `engine.as(...)`. */
+export const person = (user) => ({ user, osUser: 'bench' });
+
+/** Runs `fn(engine)` acting for `user`, then closes the engine. */
+export async function as(db, user, fn, create = false) {
+  const engine = await openAs(db, user, { create });
   try {
-    return fn(s);
+    return await fn(engine);
   } finally {
-    s.close();
+    await engine.close();
   }
 }
 
 /** A store with the people of pengecualian-smki and `active` instances waiting at step 2 (andi's), plus `fresh` at step 1 (sari's). */
-export function smallStore(db, { active = 20, fresh = 0 } = {}) {
-  as(db, 'admin', (s) => initDatabase(s, 'admin'), true);
-  as(db, 'admin', (s) => {
-    addUser(s, 'sari', [], false);
-    addUser(s, 'andi', ['pengelola-tim-teknis'], false);
-    addUser(s, 'rina', ['kepala-bidang-persandian'], false);
+export async function smallStore(db, { active = 20, fresh = 0 } = {}) {
+  await as(db, 'admin', (e) => e.people.init('admin'), true);
+  await as(db, 'admin', async (e) => {
+    await e.people.add('sari', { roles: [] });
+    await e.people.add('andi', { roles: ['pengelola-tim-teknis'] });
+    await e.people.add('rina', { roles: ['kepala-bidang-persandian'] });
   });
   const ids = { active: [], fresh: [] };
-  const sari = session(db, 'sari');
-  try {
+  await as(db, 'sari', async (sari) => {
     for (let i = 0; i < active; i++) {
-      const id = startInstance(sari, 'pengecualian-smki', { title: `Permohonan ${i}` }).id;
-      advanceInstance(sari, id, { outputs: [{ id: 'surat-permohonan', value: `Surat ${i}` }] });
+      const { id } = await sari.instances.start('pengecualian-smki', { title: `Permohonan ${i}` });
+      await sari.instances.advance(id, { outputs: [{ id: 'surat-permohonan', value: `Surat ${i}` }] });
       ids.active.push(id);
     }
-    for (let i = 0; i < fresh; i++) ids.fresh.push(startInstance(sari, 'pengecualian-smki', { title: `Baru ${i}` }).id);
-  } finally {
-    sari.close();
-  }
+    for (let i = 0; i < fresh; i++) ids.fresh.push((await sari.instances.start('pengecualian-smki', { title: `Baru ${i}` })).id);
+  });
   return ids;
 }
 

@@ -4,10 +4,10 @@
  * written in WITA (UTC+8), as the office reads them.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CALENDAR } from '../../dist/engine/calendar/calendar.js';
-import type { OfficeCalendar, WorkingInterval } from '../../dist/engine/calendar/calendar.js';
-import { addWorkingTime, formatLocal, isOverdue, workingMinutesBetween } from '../../dist/engine/calendar/working-time.js';
-import type { Duration } from '../../dist/engine/definition/duration.js';
+import { DEFAULT_CALENDAR } from '../../engine/calendar/calendar.js';
+import type { OfficeCalendar, WorkingInterval } from '../../engine/calendar/calendar.js';
+import { addWorkingTime, formatLocal, isOverdue, workingMinutesBetween } from '../../engine/calendar/working-time.js';
+import type { Duration } from '../../engine/definition/duration.js';
 
 /** '2026-11-20 15:00' in WITA. */
 const wita = (s: string): Date => new Date(`${s.replace(' ', 'T')}:00+08:00`);

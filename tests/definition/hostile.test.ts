@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkSopFile, MAX_SOP_FILE_BYTES } from '../../dist/engine/index.js';
-import type { CheckedFile } from '../../dist/engine/index.js';
+import { checkSopFile, MAX_SOP_FILE_BYTES } from '../../engine/definition/load.js';
+import type { CheckedFile } from '../../engine/definition/load.js';
 
 const dirs: string[] = [];
 afterAll(() => {

@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
-import { applyEvent, buildMachine, CANCELLED, foldEvents, initialState } from '../../dist/engine/machine/index.js';
-import type { MachineEvent } from '../../dist/engine/machine/index.js';
+import { applyEvent, buildMachine, CANCELLED, foldEvents, initialState } from '../../engine/machine/index.js';
+import type { MachineEvent } from '../../engine/machine/index.js';
 import { allPaths, complete, defineSop, eventsFor, seed } from './helpers.js';
 
 /** A decision with three exits, one of them leading back to the decision itself. */

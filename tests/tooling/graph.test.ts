@@ -6,8 +6,10 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkSopSource, dotFlowchart, loadSop, mermaidFlowchart, mermaidText, SCHEMA_COMMENT } from '../../dist/engine/index.js';
-import type { SopDefinition } from '../../dist/engine/index.js';
+import { checkSopSource, loadSop, SCHEMA_COMMENT } from '../../engine/definition/load.js';
+import { dotFlowchart } from '../../engine/tooling/graph-dot.js';
+import { mermaidFlowchart, mermaidText } from '../../engine/tooling/graph-mermaid.js';
+import type { SopDefinition } from '../../engine/index.js';
 
 const SOPS = fileURLToPath(new URL('../../sops/', import.meta.url));
 const SEEDS = ['pengecualian-smki', 'implementasi-security-patch', 'pengelolaan-akses-pengguna'];

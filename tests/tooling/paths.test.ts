@@ -7,8 +7,10 @@
  * with an hour's break, Friday 07:30-16:30 with a 90-minute break).
  */
 import { describe, expect, it } from 'vitest';
-import { checkSopSource, loadCalendar, loadSop, sopPaths, workingDayMinutes, DEFAULT_CALENDAR, SCHEMA_COMMENT } from '../../dist/engine/index.js';
-import type { SopPath } from '../../dist/engine/index.js';
+import { DEFAULT_CALENDAR } from '../../engine/calendar/calendar.js';
+import { loadCalendar } from '../../engine/calendar/load-calendar.js';
+import { checkSopSource, loadSop, SCHEMA_COMMENT } from '../../engine/definition/load.js';
+import { sopPaths, workingDayMinutes, type SopPath } from '../../engine/tooling/paths.js';
 import { fileURLToPath } from 'node:url';
 
 const SOPS = fileURLToPath(new URL('../../sops/', import.meta.url));

@@ -5,8 +5,8 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { writeFileSync, mkdirSync, copyFileSync, readFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import { sop, tempDir, SOPS, STACK_TRACE } from '../helpers/cli.js';
-import { hostileCases } from '../helpers/hostile-files.js';
+import { sop, tempDir, SOPS, STACK_TRACE } from '../../helpers/cli.js';
+import { hostileCases } from '../../helpers/hostile-files.js';
 
 const SEEDS = ['implementasi-security-patch', 'pengecualian-smki', 'pengelolaan-akses-pengguna'];
 
