@@ -26,9 +26,7 @@ const lazyChildProcess = {
   name: 'lazy-child-process',
   resolveId: (id, importer) => (id === 'node:child_process' && importer?.includes('node_modules/commander') ? '\0lazy-child-process' : null),
   load: (id) =>
-    id === '\0lazy-child-process'
-      ? "const { createRequire } = require('node:module');\nmodule.exports = new Proxy({}, { get: (_, key) => createRequire(__filename)('node:child_process')[key] });\n"
-      : null,
+    id === '\0lazy-child-process' ? "const { createRequire } = require('node:module');\nmodule.exports = new Proxy({}, { get: (_, key) => createRequire(__filename)('node:child_process')[key] });\n" : null,
 };
 
 export default defineConfig([

@@ -51,7 +51,9 @@ export async function scaffoldSops(dir: string, engine: Engine): Promise<string[
   const from = join(packageRoot(), 'sops');
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
-  for (const name of readdirSync(from).filter((f) => f.endsWith('.yaml')).sort()) {
+  for (const name of readdirSync(from)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()) {
     const text = readFileSync(join(from, name), 'utf8');
     const schema = name === 'calendar.yaml' ? 'calendar.schema.json' : 'sop.schema.json';
     const modeline = `# yaml-language-server: $schema=${schema}`;

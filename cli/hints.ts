@@ -26,8 +26,7 @@ const HINTS: Partial<Record<ErrorCode, Hint>> = {
       : `someone with the role acts (see sop user list), or an administrator grants it: sop user grant ${str(d.user, '<user>')} ${str(d.role, '<role>')}`,
   'auth.not-admin': () => 'ask an administrator (see `sop user list`) to do it',
   'auth.not-allowed': () => 'ask them, or an administrator',
-  'auth.unknown-user': (d) =>
-    d.file !== undefined ? 'say who you are with --as <user> or SOP_USER; an administrator registers people with `sop user add`' : 'see sop user list',
+  'auth.unknown-user': (d) => (d.file !== undefined ? 'say who you are with --as <user> or SOP_USER; an administrator registers people with `sop user add`' : 'see sop user list'),
   'calendar.ambiguous': () => 'keep one calendar file and delete the other',
   'calendar.invalid': () => 'fix the problems listed, or remove the file to use the default calendar (Asia/Makassar, Monday-Friday 08:00-16:00)',
   'calendar.no-working-time': () => 'give at least one weekday working hours in calendar.yaml (workingHours)',
@@ -43,9 +42,7 @@ const HINTS: Partial<Record<ErrorCode, Hint>> = {
   'machine.invalid-state': () => 'replay the instance from its events instead of its cached state',
   'note.invalid': (d) => `write the note as plain text of at most ${str(d.max, String(MAX_NOTE))} characters`,
   'output.missing': (d) =>
-    list(d.missing).length > list(d.sensitive).length
-      ? 'give them with --output "<id>=<text>" or --output "<id>=@<file>"'
-      : 'sensitive outputs are asked for at the prompt or read from standard input',
+    list(d.missing).length > list(d.sensitive).length ? 'give them with --output "<id>=<text>" or --output "<id>=@<file>"' : 'sensitive outputs are asked for at the prompt or read from standard input',
   'output.missing-blob': () => 'the database is damaged; run sop verify',
   'output.not-recorded': (d) => `see sop history ${str(d.instance, '<instance>')}`,
   'output.sensitive-argument': () => 'give it at the prompt, or on standard input',
@@ -60,8 +57,7 @@ const HINTS: Partial<Record<ErrorCode, Hint>> = {
   'sop.exists': () => 'edit it, or choose another id',
   'sop.invalid': (d) => (typeof d.file === 'string' ? `run: sop validate ${d.file}` : undefined),
   'sop.invalid-id': (d) => (d.reserved ? 'choose another id' : 'for example: sop new permohonan-surat-keterangan'),
-  'sop.not-found': (d) =>
-    d.ran ? 'see sop list for the SOPs that have run' : list(d.known).length ? `known SOPs: ${list(d.known).join(', ')}` : 'the folder holds no SOP files',
+  'sop.not-found': (d) => (d.ran ? 'see sop list for the SOPs that have run' : list(d.known).length ? `known SOPs: ${list(d.known).join(', ')}` : 'the folder holds no SOP files'),
   'sops.unreadable': (d) => (d.missing ? 'run sop from the project folder, or point at the SOPs with --sops <dir> or SOP_DIR' : 'point at the SOPs with --sops <dir> or SOP_DIR'),
   'start.invalid-title': () => 'give a short title with --title "..."',
   'store.busy': () => 'another command is still writing; wait for it to finish and try again (with the same --request-id, it is applied once)',
@@ -72,9 +68,7 @@ const HINTS: Partial<Record<ErrorCode, Hint>> = {
   'store.last-admin': () => 'make another user an administrator first',
   'store.newer-schema': () => 'a newer sop has written this store; upgrade sop to use it (older versions must not touch it)',
   'store.not-a-database': (d) =>
-    d.foreign
-      ? 'choose another file for the store; this one belongs to another program'
-      : 'choose another file for the store; sop will not overwrite this one. If it was a sop store, restore it from a backup',
+    d.foreign ? 'choose another file for the store; this one belongs to another program' : 'choose another file for the store; sop will not overwrite this one. If it was a sop store, restore it from a backup',
   'store.not-empty': () => 'an administrator adds people with `sop user add`; to start afresh, use another --db file',
   'store.not-found': () => 'create it with `sop init --admin <name>`, or point at the right file with --db or SOP_DB',
   'store.open-failed': (d) =>

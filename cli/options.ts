@@ -36,5 +36,4 @@ export function commandExitCode(program: Command): number {
 }
 
 /** The --request-id option of every changing command. */
-export const REQUEST_ID_HELP =
-  'an id for this change (e.g. a UUID): run again with the same id after a timeout or crash, it is applied once and answers as the first run (default: random)';
+export const REQUEST_ID_HELP = 'an id for this change (e.g. a UUID): run again with the same id after a timeout or crash, it is applied once and answers as the first run (default: random)';

@@ -62,7 +62,11 @@ export async function registersFor(argv: string[]): Promise<Register[]> {
   const load = key !== undefined && Object.hasOwn(COMMANDS, key) ? COMMANDS[key] : undefined;
   if (load) return [await load()];
   // In the order help lists them.
-  return Promise.all(Object.values(COMMANDS).filter((l, i, all) => all.indexOf(l) === i).map((l) => l()));
+  return Promise.all(
+    Object.values(COMMANDS)
+      .filter((l, i, all) => all.indexOf(l) === i)
+      .map((l) => l()),
+  );
 }
 
 export function buildProgram(io: Io, registers: Register[]): Command {

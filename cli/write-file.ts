@@ -24,7 +24,8 @@ export function writeText(path: string, text: string, flag: 'w' | 'wx'): void {
         hint: 'choose another id, or move the existing file away first',
       });
     }
-    const why = code === 'ENOENT' || code === 'ENOTDIR' ? 'its folder does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (code ?? (e as Error).message);
+    const why =
+      code === 'ENOENT' || code === 'ENOTDIR' ? 'its folder does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (code ?? (e as Error).message);
     throw new CliError('file.unwritable', `cannot write ${displayPath(path)}: ${why}`, { hint: 'give a path in a folder you can write to' });
   }
 }

@@ -68,4 +68,3 @@ export interface DefinitionStored {
   /** The request id of the command that stored it (the first start of that definition). */
   request?: string;
 }
-

@@ -37,7 +37,12 @@ function blobRefOf(text) {
 export function buildStore(file, { instances, active = 20, progress = () => {} }) {
   const def = loadSop(SOPS, 'pengecualian-smki');
   let t = Date.parse('2026-01-05T00:00:00Z');
-  const store = Store.open(file, { clock: () => new Date((t += 60_000)) });
+  const store = Store.open(file, {
+    clock: () => {
+      t += 60_000;
+      return new Date(t);
+    },
+  });
   const admin = { user: 'admin', osUser: 'bench' };
   const hash = store.write((tx) => {
     tx.initAdmin('admin', admin);

@@ -14,7 +14,10 @@ const AT_LIMIT = MAX_SOP_FILE_BYTES - 64;
 function aliasBomb() {
   const names = 'abcdefghij';
   let s = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n';
-  for (let i = 1; i < names.length; i++) s += `${names[i]}: &${names[i]} [${Array(9).fill(`*${names[i - 1]}`).join(',')}]\n`;
+  for (let i = 1; i < names.length; i++)
+    s += `${names[i]}: &${names[i]} [${Array(9)
+      .fill(`*${names[i - 1]}`)
+      .join(',')}]\n`;
   return s;
 }
 

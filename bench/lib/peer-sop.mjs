@@ -13,7 +13,9 @@ export function peerSopYaml() {
     'steps:',
   ];
   for (let i = 1; i <= PEER_STEPS; i++) {
-    lines.push(`  - { id: s${i}, number: ${i}, activity: Langkah ${i}, actor: petugas, time: 10 Menit${i === PEER_DECISION ? ', exits: [{ label: Setuju, to: s' + (i + 1) + ' }, { label: Tidak Setuju, to: ditolak }]' : i === PEER_STEPS ? ', next: selesai' : ''} }`);
+    lines.push(
+      `  - { id: s${i}, number: ${i}, activity: Langkah ${i}, actor: petugas, time: 10 Menit${i === PEER_DECISION ? ', exits: [{ label: Setuju, to: s' + (i + 1) + ' }, { label: Tidak Setuju, to: ditolak }]' : i === PEER_STEPS ? ', next: selesai' : ''} }`,
+    );
   }
   lines.push('ends:', '  - { id: selesai, outcome: selesai }', '  - { id: ditolak, outcome: ditolak }');
   return lines.join('\n') + '\n';
@@ -28,7 +30,10 @@ export function peerBpmn() {
     if (i === PEER_DECISION) {
       flows.push(`<sequenceFlow id="f${i}" sourceRef="s${i}" targetRef="decision" />`);
       flows.push(`<sequenceFlow id="setuju" sourceRef="decision" targetRef="s${i + 1}" />`);
-      flows.push('<sequenceFlow id="tidak-setuju" sourceRef="decision" targetRef="ditolak"><conditionExpression xsi:type="tFormalExpression">${environment.variables.ditolak}</conditionExpression></sequenceFlow>');
+      flows.push(
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a BPMN expression for bpmn-engine, not a template.
+        '<sequenceFlow id="tidak-setuju" sourceRef="decision" targetRef="ditolak"><conditionExpression xsi:type="tFormalExpression">${environment.variables.ditolak}</conditionExpression></sequenceFlow>',
+      );
     } else flows.push(`<sequenceFlow id="f${i}" sourceRef="s${i}" targetRef="s${i + 1}" />`);
   }
   flows.push(`<sequenceFlow id="f${PEER_STEPS}" sourceRef="s${PEER_STEPS}" targetRef="selesai" />`);

@@ -33,12 +33,16 @@ const STEPS: [string, string, AdvanceRequest][] = [
   ['disposisi-admin', 'demo-kabid-aptika', {}],
   ['enkripsi-logbook', 'demo-administrator', {}],
   ['kirim-logbook-ke-pengguna', 'demo-administrator', { outputs: [{ id: 'file-terenkripsi', value: 'logbook-akun-demo.zip (AES-256)' }] }],
-  ['kirim-logbook-ke-administrator', 'demo-pengguna', {
-    outputs: [
-      { id: 'file-terenkripsi-terisi', value: 'logbook-akun-demo-terisi.zip (AES-256)' },
-      { id: 'file-form-logbook-pengguna', value: 'Form Logbook: nama=Demo Pengguna; unit=Bidang Aptika; akses=SIMPEG (baca)' },
-    ],
-  }],
+  [
+    'kirim-logbook-ke-administrator',
+    'demo-pengguna',
+    {
+      outputs: [
+        { id: 'file-terenkripsi-terisi', value: 'logbook-akun-demo-terisi.zip (AES-256)' },
+        { id: 'file-form-logbook-pengguna', value: 'Form Logbook: nama=Demo Pengguna; unit=Bidang Aptika; akses=SIMPEG (baca)' },
+      ],
+    },
+  ],
   ['input-data-logbook', 'demo-administrator', {}],
   ['kirim-akun', 'demo-administrator', {}],
   ['ubah-password-default', 'demo-pengguna', { note: 'Password default sudah diganti' }],

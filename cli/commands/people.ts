@@ -8,7 +8,13 @@ import { globalOptions, requestIdOf, REQUEST_ID_HELP } from '../options.js';
 import { displayPath, type User } from '../../engine/index.js';
 import { table } from '../render/wrap.js';
 
-const collect = (v: string, all: string[]) => [...all, ...v.split(',').map((r) => r.trim()).filter(Boolean)];
+const collect = (v: string, all: string[]) => [
+  ...all,
+  ...v
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean),
+];
 
 function userJson(u: User) {
   return { name: u.name, admin: u.isAdmin, roles: u.roles, createdAt: u.createdAt };
@@ -76,7 +82,10 @@ export function registerPeople(program: Command, io: Io): void {
       .option('--json', 'print the user as JSON')
       .option('--request-id <id>', REQUEST_ID_HELP)
       .action(async (person: string, roles: string[], opts: { json?: boolean }, cmd: Command) => {
-        const split = roles.flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
+        const split = roles
+          .flatMap((r) => r.split(','))
+          .map((r) => r.trim())
+          .filter(Boolean);
         const u = userJson(await withEngine(cmd, (engine) => engine.people[verb](person, split, requestIdOf(cmd))));
         if (opts.json) printJson(io, u);
         else io.out(`${u.name}: ${u.roles.join(', ') || 'no roles'}\n`);

@@ -53,7 +53,10 @@ function renderReplay(v: ReplayView, cal: OfficeCalendar): string[] {
   if (v.final) lines.push('', `Result: ${describeState(v.final)}`);
   if (v.matches === true) lines.push('It equals the recorded state.');
   else if (v.matches === false) lines.push(`It does NOT equal the recorded state (${describeState(v.recorded)}).`);
-  else if (v.until) lines.push(`Stopped at ${'seq' in v.until ? `entry ${v.until.seq}` : formatLocal(new Date(v.until.at), cal)}; the recorded state (${describeState(v.recorded)}) is after later events, so it is not compared.`);
+  else if (v.until)
+    lines.push(
+      `Stopped at ${'seq' in v.until ? `entry ${v.until.seq}` : formatLocal(new Date(v.until.at), cal)}; the recorded state (${describeState(v.recorded)}) is after later events, so it is not compared.`,
+    );
   return lines;
 }
 

@@ -21,9 +21,7 @@ export function registerStart(program: Command, io: Io): void {
     .option('--json', 'print {"id": ...}')
     .option('--request-id <id>', REQUEST_ID_HELP)
     .action(async (sopId: string, opts: { title?: string; assign: Record<string, string>; json?: boolean }, cmd: Command) => {
-      const inst = await withEngine(cmd, (engine) =>
-        engine.instances.start(sopId, { ...(opts.title !== undefined ? { title: opts.title } : {}), assign: opts.assign, ...requestIdOf(cmd) }),
-      );
+      const inst = await withEngine(cmd, (engine) => engine.instances.start(sopId, { ...(opts.title !== undefined ? { title: opts.title } : {}), assign: opts.assign, ...requestIdOf(cmd) }));
       if (opts.json) printJson(io, { id: inst.id });
       else io.out(`${inst.id}\n`);
     });

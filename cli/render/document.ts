@@ -64,13 +64,7 @@ export function renderDocument(def: SopDefinition, width: number): string[] {
   return out;
 }
 
-function renderStep(
-  def: SopDefinition,
-  step: Step,
-  following: Step | undefined,
-  actorName: Map<string, string>,
-  width: number,
-): string[] {
+function renderStep(def: SopDefinition, step: Step, following: Step | undefined, actorName: Map<string, string>, width: number): string[] {
   const lines: string[] = [];
   const head = step.number.padEnd(4);
   const title = wrap(step.activity, width - 4 - (step.kind === 'decision' ? 12 : 0));
@@ -82,10 +76,7 @@ function renderStep(
   field('Pelaksana', actorName.get(step.actor) ?? step.actor);
   field('Kelengkapan', step.requirements.length ? step.requirements.join(', ') : '-');
   field('Waktu', step.timeText ?? '-');
-  field(
-    'Output',
-    step.outputs.length ? step.outputs.map((o) => o.name + (o.sensitive ? ' (sensitive: never stored)' : '')).join('; ') : '-',
-  );
+  field('Output', step.outputs.length ? step.outputs.map((o) => o.name + (o.sensitive ? ' (sensitive: never stored)' : '')).join('; ') : '-');
   field('Keterangan', step.notes ?? '-');
   if (step.kind === 'decision') {
     const labelWidth = Math.max(...step.exits.map((x) => x.label.length)) + 6;

@@ -24,7 +24,12 @@ export function renderStatus(s: StatusView, cal: OfficeCalendar, width: number):
     if (c.exits.length) field('  choices', c.exits.map((x) => `${x.id} (${x.label})`).join(', '));
     if (c.outputs.length) field('  outputs', c.outputs.map((o) => `${o.id}${o.sensitive ? ' [sensitive]' : ''}`).join(', '));
     out.push('');
-    out.push(`next: sop advance ${s.id}${c.exits.length ? ` --choice <${c.choices.join('|')}>` : ''}${c.outputs.filter((o) => !o.sensitive).map((o) => ` --output "${o.id}=..."`).join('')}`);
+    out.push(
+      `next: sop advance ${s.id}${c.exits.length ? ` --choice <${c.choices.join('|')}>` : ''}${c.outputs
+        .filter((o) => !o.sensitive)
+        .map((o) => ` --output "${o.id}=..."`)
+        .join('')}`,
+    );
   }
   if (s.newerRevision) out.push('', ...labelled('Note: ', s.newerRevision.note, width));
   return out;
@@ -54,10 +59,13 @@ export function renderHistory(h: { id: string; sop: string; title: string; entri
   for (const e of h.entries) {
     const who = `${e.user}${e.role ? ` as ${e.role}` : ''} (login ${e.osUser})`;
     const what =
-      e.type === 'started' ? 'started' :
-      e.type === 'cancelled' ? 'cancelled' :
-      e.type === 'refused' ? `REFUSED${e.step ? ` at step ${e.stepNumber} ${e.stepName}` : ''}` :
-      `completed step ${e.stepNumber} ${e.stepName}`;
+      e.type === 'started'
+        ? 'started'
+        : e.type === 'cancelled'
+          ? 'cancelled'
+          : e.type === 'refused'
+            ? `REFUSED${e.step ? ` at step ${e.stepNumber} ${e.stepName}` : ''}`
+            : `completed step ${e.stepNumber} ${e.stepName}`;
     out.push(...labelled(`#${e.seq} ${local(e.at, cal)}  `, `${what} — ${who}`, width, 30));
     const detail = (label: string, text: string) => out.push(...labelled(`      ${label}`, text, width, 16));
     if (e.choiceLabel) detail('choice', `${e.choiceLabel} (${e.choice})`);

@@ -17,7 +17,9 @@ const period = (r: ComplianceReport) => `${r.from ?? 'the beginning'} to ${r.to 
 const cut = (text: string, n: number) => ([...text].length > n ? [...text].slice(0, n - 1).join('') + '…' : text);
 
 function instancesLine(s: SopReport): string {
-  const outcomes = Object.entries(s.outcomes).map(([o, n]) => `${o} ${n}`).join(', ');
+  const outcomes = Object.entries(s.outcomes)
+    .map(([o, n]) => `${o} ${n}`)
+    .join(', ');
   return `${s.instances.started} started, ${s.instances.completed} completed${outcomes ? ` (${outcomes})` : ''}, ${s.instances.cancelled} cancelled, ${s.instances.active} still active`;
 }
 
@@ -38,15 +40,30 @@ export function renderReportTable(r: ComplianceReport): string[] {
   }
   if (r.actors.length) {
     out.push('', 'Per pelaksana (actor):');
-    out.push(...table(['Actor', 'SOPs', 'n', 'median', 'worst', 'on time'], r.actors.map((a) => [cut(a.name, 26), String(a.sops.length), String(a.count), workingTime(a.medianMinutes), workingTime(a.worstMinutes), onTime(a)])).map((l) => `  ${l}`));
+    out.push(
+      ...table(
+        ['Actor', 'SOPs', 'n', 'median', 'worst', 'on time'],
+        r.actors.map((a) => [cut(a.name, 26), String(a.sops.length), String(a.count), workingTime(a.medianMinutes), workingTime(a.worstMinutes), onTime(a)]),
+      ).map((l) => `  ${l}`),
+    );
   }
   out.push('', `Overdue now: ${r.overdue.length}`);
   if (r.overdue.length) {
-    out.push(...table(['Instance', 'SOP', 'Step', 'Due', 'Late by'], r.overdue.map((o) => [o.instance, cut(o.sop, 20), `${o.number} ${cut(o.activity, 22)}`, o.dueLocal, workingTime(o.overdueMinutes)])).map((l) => `  ${l}`));
+    out.push(
+      ...table(
+        ['Instance', 'SOP', 'Step', 'Due', 'Late by'],
+        r.overdue.map((o) => [o.instance, cut(o.sop, 20), `${o.number} ${cut(o.activity, 22)}`, o.dueLocal, workingTime(o.overdueMinutes)]),
+      ).map((l) => `  ${l}`),
+    );
   }
   out.push('', `Open instances by age: ${r.openByAge.map((b) => `${b.label}: ${b.count}`).join(', ')}`);
   if (r.open.length) {
-    out.push(...table(['Instance', 'SOP', 'Age', 'Working time', 'At step'], r.open.map((o) => [o.instance, cut(o.sop, 24), `${o.ageDays} d`, workingTime(o.workingMinutes), o.current ?? '-'])).map((l) => `  ${l}`));
+    out.push(
+      ...table(
+        ['Instance', 'SOP', 'Age', 'Working time', 'At step'],
+        r.open.map((o) => [o.instance, cut(o.sop, 24), `${o.ageDays} d`, workingTime(o.workingMinutes), o.current ?? '-']),
+      ).map((l) => `  ${l}`),
+    );
   }
   return out;
 }
@@ -60,27 +77,82 @@ export function renderReportMarkdown(r: ComplianceReport): string[] {
   const out = [`# Mutu baku compliance`, '', `Period: ${period(r)}. Working time of the office calendar (${r.timeZone}). Target: ${percent(r.target)} of steps on time.`];
   if (r.sops.length) {
     out.push('', '## Monitoring', '');
-    out.push(...mdTable(['SOP', 'Nomor', 'Nama SOP', 'Steps', 'On time', 'Evaluation', 'Notes'], r.sops.map((s) => [s.sop, s.number, s.name, String(s.count), onTime(s), s.verdict, s.belowTarget.join('; ')])));
+    out.push(
+      ...mdTable(
+        ['SOP', 'Nomor', 'Nama SOP', 'Steps', 'On time', 'Evaluation', 'Notes'],
+        r.sops.map((s) => [s.sop, s.number, s.name, String(s.count), onTime(s), s.verdict, s.belowTarget.join('; ')]),
+      ),
+    );
   }
   for (const s of r.sops) {
     out.push('', `## ${s.name} (${s.number})`, '', `Instances: ${instancesLine(s)}.`, '');
-    out.push(...mdTable(['No', 'Uraian Prosedur', 'Pelaksana', 'Waktu', 'n', 'Median', 'Worst', 'On time'], s.steps.map((p) => [p.number, p.activity, p.actorName, p.standard ?? '-', String(p.count), workingTime(p.medianMinutes), workingTime(p.worstMinutes), onTime(p)])));
+    out.push(
+      ...mdTable(
+        ['No', 'Uraian Prosedur', 'Pelaksana', 'Waktu', 'n', 'Median', 'Worst', 'On time'],
+        s.steps.map((p) => [p.number, p.activity, p.actorName, p.standard ?? '-', String(p.count), workingTime(p.medianMinutes), workingTime(p.worstMinutes), onTime(p)]),
+      ),
+    );
   }
   if (r.actors.length) {
     out.push('', '## Per pelaksana', '');
-    out.push(...mdTable(['Pelaksana', 'SOPs', 'n', 'Median', 'Worst', 'On time'], r.actors.map((a) => [a.name, a.sops.join(', '), String(a.count), workingTime(a.medianMinutes), workingTime(a.worstMinutes), onTime(a)])));
+    out.push(
+      ...mdTable(
+        ['Pelaksana', 'SOPs', 'n', 'Median', 'Worst', 'On time'],
+        r.actors.map((a) => [a.name, a.sops.join(', '), String(a.count), workingTime(a.medianMinutes), workingTime(a.worstMinutes), onTime(a)]),
+      ),
+    );
   }
   out.push('', `## Overdue now (${r.overdue.length})`, '');
-  if (r.overdue.length) out.push(...mdTable(['Instance', 'SOP', 'Step', 'Due', 'Late by'], r.overdue.map((o) => [o.instance, o.sop, `${o.number} ${o.activity}`, o.dueLocal, workingTime(o.overdueMinutes)])));
+  if (r.overdue.length)
+    out.push(
+      ...mdTable(
+        ['Instance', 'SOP', 'Step', 'Due', 'Late by'],
+        r.overdue.map((o) => [o.instance, o.sop, `${o.number} ${o.activity}`, o.dueLocal, workingTime(o.overdueMinutes)]),
+      ),
+    );
   else out.push('None.');
-  out.push('', '## Open instances by age', '', ...mdTable(['Age', 'Instances'], r.openByAge.map((b) => [b.label, String(b.count)])));
-  if (r.open.length) out.push('', ...mdTable(['Instance', 'SOP', 'Title', 'Started', 'Age (days)', 'At step'], r.open.map((o) => [o.instance, o.sop, o.title, o.startedAt, String(o.ageDays), o.current ?? '-'])));
+  out.push(
+    '',
+    '## Open instances by age',
+    '',
+    ...mdTable(
+      ['Age', 'Instances'],
+      r.openByAge.map((b) => [b.label, String(b.count)]),
+    ),
+  );
+  if (r.open.length)
+    out.push(
+      '',
+      ...mdTable(
+        ['Instance', 'SOP', 'Title', 'Started', 'Age (days)', 'At step'],
+        r.open.map((o) => [o.instance, o.sop, o.title, o.startedAt, String(o.ageDays), o.current ?? '-']),
+      ),
+    );
   return out;
 }
 
 const CSV_COLUMNS = [
-  'level', 'sop', 'step', 'number', 'activity', 'actor', 'standard', 'count', 'measured', 'on_time', 'late', 'on_time_share',
-  'median_minutes', 'worst_minutes', 'verdict', 'instance', 'title', 'due_at', 'overdue_minutes', 'started_at', 'age_days',
+  'level',
+  'sop',
+  'step',
+  'number',
+  'activity',
+  'actor',
+  'standard',
+  'count',
+  'measured',
+  'on_time',
+  'late',
+  'on_time_share',
+  'median_minutes',
+  'worst_minutes',
+  'verdict',
+  'instance',
+  'title',
+  'due_at',
+  'overdue_minutes',
+  'started_at',
+  'age_days',
 ] as const;
 type CsvRow = Partial<Record<(typeof CSV_COLUMNS)[number], string | number | null>>;
 
@@ -92,8 +164,13 @@ function csvField(v: string | number | null | undefined): string {
 }
 
 const figureCells = (f: Figures): CsvRow => ({
-  count: f.count, measured: f.measured, on_time: f.onTime, late: f.late,
-  on_time_share: f.onTimeShare === null ? null : Math.round(f.onTimeShare * 1000) / 1000, median_minutes: f.medianMinutes, worst_minutes: f.worstMinutes,
+  count: f.count,
+  measured: f.measured,
+  on_time: f.onTime,
+  late: f.late,
+  on_time_share: f.onTimeShare === null ? null : Math.round(f.onTimeShare * 1000) / 1000,
+  median_minutes: f.medianMinutes,
+  worst_minutes: f.worstMinutes,
 });
 
 /** One flat table; `level` says what a row is: sop, step, actor, overdue or open. */
@@ -104,7 +181,8 @@ export function renderReportCsv(r: ComplianceReport): string[] {
     for (const p of s.steps) rows.push({ level: 'step', sop: s.sop, step: p.step, number: p.number, activity: p.activity, actor: p.actor, standard: p.standard, ...figureCells(p) });
   }
   for (const a of r.actors) rows.push({ level: 'actor', sop: a.sops.join(' '), actor: a.actor, activity: a.name, ...figureCells(a) });
-  for (const o of r.overdue) rows.push({ level: 'overdue', sop: o.sop, step: o.step, number: o.number, activity: o.activity, actor: o.actor, instance: o.instance, title: o.title, due_at: o.dueAt, overdue_minutes: o.overdueMinutes });
+  for (const o of r.overdue)
+    rows.push({ level: 'overdue', sop: o.sop, step: o.step, number: o.number, activity: o.activity, actor: o.actor, instance: o.instance, title: o.title, due_at: o.dueAt, overdue_minutes: o.overdueMinutes });
   for (const o of r.open) rows.push({ level: 'open', sop: o.sop, step: o.current, instance: o.instance, title: o.title, started_at: o.startedAt, age_days: o.ageDays });
   return [CSV_COLUMNS.join(','), ...rows.map((row) => CSV_COLUMNS.map((c) => csvField(row[c])).join(','))];
 }

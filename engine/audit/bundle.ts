@@ -98,8 +98,17 @@ export function writeBundle(store: Store, scope: BundleHeader['scope'], by: Bund
     }
     for (const r of instances) {
       const instance: BundleInstance = {
-        id: r.id, sop: r.sop_id, definitionHash: r.definition_hash, title: r.title, status: r.status, outcome: r.outcome,
-        version: r.version, state: r.state, startedBy: r.started_by, startedAt: r.started_at, updatedAt: r.updated_at,
+        id: r.id,
+        sop: r.sop_id,
+        definitionHash: r.definition_hash,
+        title: r.title,
+        status: r.status,
+        outcome: r.outcome,
+        version: r.version,
+        state: r.state,
+        startedBy: r.started_by,
+        startedAt: r.started_at,
+        updatedAt: r.updated_at,
       };
       digest.line({ instance });
       summary.instances++;
@@ -196,7 +205,7 @@ export function verifyBundle(bytes: Buffer, options: { checkpoint?: Checkpoint }
   if (!isObject(trailer) || !isObject(trailer.end)) return invalid('the bundle has no trailer: it was cut off');
   if (trailer.end.lines !== lines.length - 1) return invalid(`the trailer counts ${String(trailer.end.lines)} lines, but the bundle has ${lines.length - 1} before it: lines were added or removed`);
   if (trailer.end.sha256 !== hasher.hex()) {
-    breaks.push({ code: 'bundle.invalid', message: 'the bundle\'s lines do not match the digest in its trailer: the file was edited after it was exported' });
+    breaks.push({ code: 'bundle.invalid', message: "the bundle's lines do not match the digest in its trailer: the file was edited after it was exported" });
   }
   report.head = header.head;
   report.instance = 'instance' in header.scope ? String((header.scope as { instance: unknown }).instance) : null;
@@ -261,9 +270,14 @@ export function verifyBundle(bytes: Buffer, options: { checkpoint?: Checkpoint }
   }
   if (options.checkpoint) {
     const c = options.checkpoint;
-    const b = c.seq <= header.anchor.seq && c.seq !== 0
-      ? { code: 'chain.checkpoint' as const, seq: c.seq, message: `the checkpoint names entry ${c.seq}, which is before this bundle's first entry (${header.anchor.seq + 1}); it cannot be checked against this bundle` }
-      : checkCheckpoint(c, end, (seq) => hashes.get(seq));
+    const b =
+      c.seq <= header.anchor.seq && c.seq !== 0
+        ? {
+            code: 'chain.checkpoint' as const,
+            seq: c.seq,
+            message: `the checkpoint names entry ${c.seq}, which is before this bundle's first entry (${header.anchor.seq + 1}); it cannot be checked against this bundle`,
+          }
+        : checkCheckpoint(c, end, (seq) => hashes.get(seq));
     report.checkpoint = { ...c, ok: b === undefined };
     if (b) breaks.push(b);
   }
@@ -276,15 +290,24 @@ export function verifyBundle(bytes: Buffer, options: { checkpoint?: Checkpoint }
     const rows = events.get(inst.id) ?? [];
     events.delete(inst.id);
     const row: StoredInstanceRow = {
-      id: inst.id, sop_id: inst.sop, definition_hash: inst.definitionHash, title: inst.title, status: inst.status as StoredInstanceRow['status'], outcome: inst.outcome,
-      version: inst.version, state: inst.state, started_by: inst.startedBy, started_at: inst.startedAt, updated_at: inst.updatedAt,
+      id: inst.id,
+      sop_id: inst.sop,
+      definition_hash: inst.definitionHash,
+      title: inst.title,
+      status: inst.status as StoredInstanceRow['status'],
+      outcome: inst.outcome,
+      version: inst.version,
+      state: inst.state,
+      started_by: inst.startedBy,
+      started_at: inst.startedAt,
+      updated_at: inst.updatedAt,
     };
     const r = replayInstance({ id: inst.id, row, rows, definition: (h) => definitions.get(h) });
     breaks.push(...r.breaks);
     report.instances++;
     report.events += rows.length;
     for (const [seq, , , , payload] of rows) {
-      for (const o of (safeParse(payload)?.outputs ?? [])) {
+      for (const o of safeParse(payload)?.outputs ?? []) {
         if (o.sha256 && !outputs.has(o.sha256)) breaks.push({ code: 'blob.missing', seq, instance: inst.id, message: `entry ${seq} names output ${o.sha256.slice(0, 12)}, which the bundle does not list` });
       }
     }
@@ -323,8 +346,13 @@ function isCheckpoint(v: unknown): v is Checkpoint {
 function isEntry(e: unknown): e is ChainEntry {
   if (!isObject(e)) return false;
   return (
-    Number.isSafeInteger(e.seq) && typeof e.kind === 'string' && (e.instanceId === null || typeof e.instanceId === 'string') &&
-    (e.version === null || Number.isSafeInteger(e.version)) && typeof e.at === 'string' && typeof e.prevHash === 'string' &&
-    typeof e.hash === 'string' && (typeof e.payload === 'string' || typeof e.payloadSha256 === 'string')
+    Number.isSafeInteger(e.seq) &&
+    typeof e.kind === 'string' &&
+    (e.instanceId === null || typeof e.instanceId === 'string') &&
+    (e.version === null || Number.isSafeInteger(e.version)) &&
+    typeof e.at === 'string' &&
+    typeof e.prevHash === 'string' &&
+    typeof e.hash === 'string' &&
+    (typeof e.payload === 'string' || typeof e.payloadSha256 === 'string')
   );
 }

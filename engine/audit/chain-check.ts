@@ -62,7 +62,7 @@ export class ChainCheck {
         message: `${where} was chained to another entry than entry ${prev.seq} (its previous hash ${short(e.prevHash)} is not ${short(prev.hash)}): an entry before it was inserted, removed or moved`,
       });
     }
-    const digest = e.payload !== undefined ? sha256Hex(e.payload) : e.payloadSha256 ?? '';
+    const digest = e.payload !== undefined ? sha256Hex(e.payload) : (e.payloadSha256 ?? '');
     if (entryHash(e.prevHash, e, digest) !== e.hash) {
       this.breaks.push({
         code: 'chain.content',

@@ -86,7 +86,12 @@ export function replayInstance(input: ReplayInput): InstanceReplay {
         started = { seq, at, event };
         out.definitionHash = event.definition ?? null;
         if (row && event.definition !== row.definition_hash) {
-          out.breaks.push({ code: 'instance.definition', seq, instance: id, message: `instance ${id} is pinned to definition ${String(row.definition_hash).slice(0, 12)} in its row, but its started event (entry ${seq}) names ${String(event.definition).slice(0, 12)}` });
+          out.breaks.push({
+            code: 'instance.definition',
+            seq,
+            instance: id,
+            message: `instance ${id} is pinned to definition ${String(row.definition_hash).slice(0, 12)} in its row, but its started event (entry ${seq}) names ${String(event.definition).slice(0, 12)}`,
+          });
         }
         def = event.definition ? input.definition(event.definition) : undefined;
         if (!def) return fail({ code: 'definition.missing', seq, message: `instance ${id} is pinned to definition ${String(event.definition)}, which is not in the store` });
@@ -120,11 +125,7 @@ export function replayInstance(input: ReplayInput): InstanceReplay {
   return out;
 }
 
-function compareRow(
-  row: StoredInstanceRow,
-  state: RuntimeState,
-  derived: { version: number; title: string | undefined; startedBy: string | undefined; startedAt: string; updatedAt: string },
-): string[] {
+function compareRow(row: StoredInstanceRow, state: RuntimeState, derived: { version: number; title: string | undefined; startedBy: string | undefined; startedAt: string; updatedAt: string }): string[] {
   const diffs: string[] = [];
   const check = (field: string, recorded: unknown, replayed: unknown) => {
     if (recorded !== replayed) diffs.push(`${field} is ${JSON.stringify(recorded)}, the replay gives ${JSON.stringify(replayed)}`);

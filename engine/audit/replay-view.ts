@@ -4,7 +4,7 @@
  * event, and whether the result equals the state the store recorded.
  */
 import type { RuntimeState } from '../machine/instance-state.js';
-import type { RawEventRow, Store } from '../store/index.js';
+import type { Store } from '../store/index.js';
 import { printable } from '../text.js';
 import type { Break } from './breaks.js';
 import { replayInstance } from './instance-replay.js';

@@ -197,7 +197,10 @@ export function computeReport(instances: ReportInstance[], cal: OfficeCalendar, 
       const step = def.steps.find((s) => s.id === inst.state.current);
       const now = options.now;
       open.push({
-        instance: inst.id, sop: def.id, title: inst.title, startedAt: inst.startedAt,
+        instance: inst.id,
+        sop: def.id,
+        title: inst.title,
+        startedAt: inst.startedAt,
         ageDays: Math.max(0, Math.floor((now.getTime() - Date.parse(inst.startedAt)) / 86_400_000)),
         workingMinutes: Math.round(workingMinutesBetween(new Date(inst.startedAt), now, cal)),
         current: step?.id ?? null,
@@ -206,8 +209,16 @@ export function computeReport(instances: ReportInstance[], cal: OfficeCalendar, 
         const due = addWorkingTime(new Date(inst.updatedAt), step.time, cal);
         if (now.getTime() > due.getTime()) {
           overdue.push({
-            instance: inst.id, sop: def.id, title: inst.title, step: step.id, number: step.number, activity: step.activity, actor: step.actor,
-            dueAt: due.toISOString(), dueLocal: formatLocal(due, cal), overdueMinutes: Math.round(workingMinutesBetween(due, now, cal)),
+            instance: inst.id,
+            sop: def.id,
+            title: inst.title,
+            step: step.id,
+            number: step.number,
+            activity: step.activity,
+            actor: step.actor,
+            dueAt: due.toISOString(),
+            dueLocal: formatLocal(due, cal),
+            overdueMinutes: Math.round(workingMinutesBetween(due, now, cal)),
           });
         }
       }
@@ -221,7 +232,12 @@ export function computeReport(instances: ReportInstance[], cal: OfficeCalendar, 
       const steps = def.steps.map((s): StepReport => {
         const actor = def.actors.find((a) => a.id === s.actor);
         return {
-          step: s.id, number: s.number, activity: s.activity, actor: s.actor, actorName: actor?.name ?? s.actor, standard: s.timeText,
+          step: s.id,
+          number: s.number,
+          activity: s.activity,
+          actor: s.actor,
+          actorName: actor?.name ?? s.actor,
+          standard: s.timeText,
           ...figures(mine.filter((e) => e.step === s.id)),
         };
       });
@@ -235,7 +251,13 @@ export function computeReport(instances: ReportInstance[], cal: OfficeCalendar, 
       const all = figures(mine);
       const verdict: Verdict = all.onTimeShare === null ? 'belum ada data' : all.onTimeShare >= target ? 'berjalan dengan baik' : 'tidak berjalan dengan baik';
       return {
-        sop: def.id, number: def.identity.number, name: def.identity.name, instances: inst, outcomes, ...all, verdict,
+        sop: def.id,
+        number: def.identity.number,
+        name: def.identity.name,
+        instances: inst,
+        outcomes,
+        ...all,
+        verdict,
         belowTarget: steps.filter((s) => s.onTimeShare !== null && s.onTimeShare < target).map((s) => `${s.number} ${s.activity}`),
         steps,
       };
@@ -257,17 +279,33 @@ export function computeReport(instances: ReportInstance[], cal: OfficeCalendar, 
     return { label, count };
   });
   return {
-    generatedAt: options.now.toISOString(), timeZone: cal.timeZone, from: options.fromText ?? null, to: options.toText ?? null, target,
-    sops: sopReports, actors, overdue, open, openByAge,
+    generatedAt: options.now.toISOString(),
+    timeZone: cal.timeZone,
+    from: options.fromText ?? null,
+    to: options.toText ?? null,
+    target,
+    sops: sopReports,
+    actors,
+    overdue,
+    open,
+    openByAge,
   };
 }
 
 function timed(inst: ReportInstance, def: SopDefinition, step: Step, event: SopEvent, activatedAt: string, at: string, cal: OfficeCalendar): Execution {
   const due = step.time ? addWorkingTime(new Date(activatedAt), step.time, cal) : null;
   return {
-    instance: inst.id, sop: def.id, step: step.id, actor: step.actor, user: event.by.user, activatedAt, completedAt: at,
+    instance: inst.id,
+    sop: def.id,
+    step: step.id,
+    actor: step.actor,
+    user: event.by.user,
+    activatedAt,
+    completedAt: at,
     workingMinutes: workingMinutesBetween(new Date(activatedAt), new Date(at), cal),
-    standard: step.timeText, dueAt: due?.toISOString() ?? null, onTime: due ? Date.parse(at) <= due.getTime() : null,
+    standard: step.timeText,
+    dueAt: due?.toISOString() ?? null,
+    onTime: due ? Date.parse(at) <= due.getTime() : null,
   };
 }
 
@@ -314,7 +352,10 @@ export function complianceReport(source: ReportSource, options: ReportOptions & 
     state: inst.state,
     startedAt: inst.startedAt,
     updatedAt: inst.updatedAt,
-    events: store.eventsOf(inst.id).filter((e: StoredEvent) => e.version !== null).map((e) => ({ at: e.at, event: e.event })),
+    events: store
+      .eventsOf(inst.id)
+      .filter((e: StoredEvent) => e.version !== null)
+      .map((e) => ({ at: e.at, event: e.event })),
   }));
   return computeReport(instances, source.calendar, options);
 }

@@ -105,14 +105,15 @@ function verifySnapshot(store: Store, options: VerifyOptions): VerifyReport {
       eventsRead = true;
     });
     // Instances without events: only when the events could all be read, or every instance would look so.
-    if (eventsRead) part(breaks, 'instances', () => {
-      for (const row of store.audit.instanceRows()) {
-        if (!seen.has(row.id)) {
-          breaks.push({ code: 'instance.no-events', instance: row.id, message: `instance ${row.id} has a row but no events: its history was deleted` });
-          report.instances++;
+    if (eventsRead)
+      part(breaks, 'instances', () => {
+        for (const row of store.audit.instanceRows()) {
+          if (!seen.has(row.id)) {
+            breaks.push({ code: 'instance.no-events', instance: row.id, message: `instance ${row.id} has a row but no events: its history was deleted` });
+            report.instances++;
+          }
         }
-      }
-    });
+      });
     const stored = new Set<string>();
     let blobsRead = false;
     part(breaks, 'stored outputs', () => {
@@ -127,12 +128,13 @@ function verifySnapshot(store: Store, options: VerifyOptions): VerifyReport {
     for (const sha of blobsRead ? referenced : []) {
       if (!stored.has(sha)) breaks.push({ code: 'blob.missing', message: `the stored output ${sha.slice(0, 12)} that an event refers to is missing` });
     }
-    if (logRead) part(breaks, 'users', () => {
-      const users = replayUsers(userEntries);
-      const rows = store.audit.userRowsSorted();
-      breaks.push(...users.breaks, ...compareUsers(users.users, rows));
-      report.users = rows.length;
-    });
+    if (logRead)
+      part(breaks, 'users', () => {
+        const users = replayUsers(userEntries);
+        const rows = store.audit.userRowsSorted();
+        breaks.push(...users.breaks, ...compareUsers(users.users, rows));
+        report.users = rows.length;
+      });
   } else {
     const id = options.instance;
     const entries = store.logOfInstance(id);
@@ -168,8 +170,19 @@ function verifySnapshot(store: Store, options: VerifyOptions): VerifyReport {
 /** A report before anything was checked. */
 export function emptyReport(instance: string | null, head: Checkpoint): VerifyReport {
   return {
-    ok: false, instance, head, entries: 0, instances: 0, events: 0, definitions: 0, blobs: 0, users: 0,
-    checkpoint: null, breaks: [], moreBreaks: 0, ms: { chain: 0, replay: 0, total: 0 },
+    ok: false,
+    instance,
+    head,
+    entries: 0,
+    instances: 0,
+    events: 0,
+    definitions: 0,
+    blobs: 0,
+    users: 0,
+    checkpoint: null,
+    breaks: [],
+    moreBreaks: 0,
+    ms: { chain: 0, replay: 0, total: 0 },
   };
 }
 

@@ -230,13 +230,7 @@ function isDate(text: string): boolean {
   return d.toISOString().slice(0, 10) === text;
 }
 
-function unknownKeys(
-  obj: Record<string, unknown>,
-  path: PathSegment[],
-  known: string[],
-  report: Report,
-  translations: Readonly<Record<string, string>> = {},
-): void {
+function unknownKeys(obj: Record<string, unknown>, path: PathSegment[], known: string[], report: Report, translations: Readonly<Record<string, string>> = {}): void {
   for (const key of Object.keys(obj)) {
     if (known.includes(key)) continue;
     const guess = Object.hasOwn(translations, key.toLowerCase()) ? translations[key.toLowerCase()] : closest(key, known);

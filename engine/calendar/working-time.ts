@@ -192,7 +192,7 @@ function instantSpans(c: Compiled, day: DayNumber): Span[] {
 
 /** 1970-01-01 was a Thursday (ISO 4). */
 function weekdayOf(day: DayNumber): IsoWeekday {
-  return ((((day + 3) % 7) + 7) % 7) + 1 as IsoWeekday;
+  return (((((day + 3) % 7) + 7) % 7) + 1) as IsoWeekday;
 }
 
 /**

@@ -35,7 +35,11 @@ function arrowsOf(step: Step): Omit<FlowArrow, 'loop'>[] {
  */
 export function flowArrows(def: SopDefinition): Map<string, FlowArrow[]> {
   const byStep = new Map<string, FlowArrow[]>();
-  for (const s of def.steps) byStep.set(s.id, arrowsOf(s).map((a) => ({ ...a, loop: false })));
+  for (const s of def.steps)
+    byStep.set(
+      s.id,
+      arrowsOf(s).map((a) => ({ ...a, loop: false })),
+    );
   const ON_WAY = 1;
   const DONE = 2;
   const state = new Map<string, number>();

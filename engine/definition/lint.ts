@@ -54,11 +54,7 @@ function missingMutuBaku(def: SopDefinition, rawSteps: readonly RawStepKeys[], w
       warn('lint.missing-time', ['steps', i], `step "${s.id}" has no waktu (time standard); the format gives every row one: add time: "10 Menit", "1 Hari" ...`);
     }
     if (s.kind === 'process' && raw.outputs === undefined) {
-      warn(
-        'lint.missing-output',
-        ['steps', i],
-        `step "${s.id}" has no output; name what it produces (outputs: [{ id, name }]), or write outputs: [] when the document's Output cell is empty`,
-      );
+      warn('lint.missing-output', ['steps', i], `step "${s.id}" has no output; name what it produces (outputs: [{ id, name }]), or write outputs: [] when the document's Output cell is empty`);
     }
   });
 }
@@ -113,10 +109,7 @@ function relatedCycles(def: SopDefinition, relatedOf: RelatedLookup, warn: Warn)
     if (r.sop === undefined) return;
     const cycle = shortestWayBack(def.id, r.sop, relatedOf);
     if (!cycle) return;
-    const advice =
-      cycle.length === 1
-        ? 'an SOP is not related to itself: remove this entry'
-        : 'keep the relation on the SOP that depends on the other, and name it by name only (name: ...) on the other';
+    const advice = cycle.length === 1 ? 'an SOP is not related to itself: remove this entry' : 'keep the relation on the SOP that depends on the other, and name it by name only (name: ...) on the other';
     warn('lint.related-cycle', ['related', i, 'sop'], `keterkaitan forms a cycle: ${[def.id, ...cycle].join(' -> ')}; ${advice}`);
   });
 }

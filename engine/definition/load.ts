@@ -118,8 +118,7 @@ function semanticsDespiteSchema(value: unknown, context: SemanticContext, schema
   };
   // A list the schema refused (actors: [], ends: []) would make every reference into it "unknown" too.
   const echoes = (p: Problem): boolean =>
-    (flagged.has('actors') && p.code === 'ref.unknown-actor') ||
-    ((flagged.has('ends') || flagged.has('steps')) && (p.code === 'ref.unknown-target' || p.code.startsWith('flow.')));
+    (flagged.has('actors') && p.code === 'ref.unknown-actor') || ((flagged.has('ends') || flagged.has('steps')) && (p.code === 'ref.unknown-target' || p.code.startsWith('flow.')));
   return found.filter((p) => p.code !== 'file.schema-comment' && !under(p.path) && !echoes(p));
 }
 
@@ -168,8 +167,7 @@ export function expandSopPaths(paths: string[]): { files: string[]; problems: Pr
   const files: string[] = [];
   const problems: Problem[] = [];
   for (const p of paths) {
-    const fail = (code: string, message: string) =>
-      problems.push({ file: displayPath(p), line: 0, col: 0, code, severity: 'error', message, path: '' });
+    const fail = (code: string, message: string) => problems.push({ file: displayPath(p), line: 0, col: 0, code, severity: 'error', message, path: '' });
     let isDir: boolean;
     try {
       isDir = statSync(p).isDirectory();
@@ -228,13 +226,14 @@ export function assertSopDir(dir: string): void {
     ok = statSync(dir).isDirectory();
     readdirSync(dir);
   } catch (e) {
-    throw new SopError('sops.unreadable', `the SOP folder ${displayPath(dir)} cannot be read: ${describeFsError(e)}`, { data: { folder: displayPath(dir), missing: (e as NodeJS.ErrnoException).code === 'ENOENT' } });
+    throw new SopError('sops.unreadable', `the SOP folder ${displayPath(dir)} cannot be read: ${describeFsError(e)}`, {
+      data: { folder: displayPath(dir), missing: (e as NodeJS.ErrnoException).code === 'ENOENT' },
+    });
   }
   if (!ok) {
     throw new SopError('sops.unreadable', `${displayPath(dir)} is not a folder`, { data: { folder: displayPath(dir), missing: false } });
   }
 }
-
 
 function describeFsError(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;

@@ -51,9 +51,7 @@ function relatedIds(file: string, source: string): readonly string[] {
     if (parsed.problems.length > 0) return [];
     const related = (parsed.value as { related?: unknown } | null)?.related;
     if (!Array.isArray(related)) return [];
-    return related
-      .map((r: unknown) => (r !== null && typeof r === 'object' ? (r as { sop?: unknown }).sop : undefined))
-      .filter((s): s is string => typeof s === 'string');
+    return related.map((r: unknown) => (r !== null && typeof r === 'object' ? (r as { sop?: unknown }).sop : undefined)).filter((s): s is string => typeof s === 'string');
   } catch {
     return [];
   }

@@ -145,7 +145,10 @@ function allowedKeys(path: PathSegment[]): string[] {
   const deref = (n: SchemaNode | undefined): SchemaNode | undefined => {
     let node = n;
     for (let guard = 0; node?.$ref && guard < 10; guard++) {
-      node = node.$ref.replace(/^#\//, '').split('/').reduce<unknown>((acc, k) => (acc as Record<string, unknown> | undefined)?.[k], root) as SchemaNode | undefined;
+      node = node.$ref
+        .replace(/^#\//, '')
+        .split('/')
+        .reduce<unknown>((acc, k) => (acc as Record<string, unknown> | undefined)?.[k], root) as SchemaNode | undefined;
     }
     return node;
   };

@@ -159,7 +159,10 @@ export function checkSemantics(raw: RawSop, ctx: SemanticContext): { problems: P
         target(x.to, at('exits', j, 'to'));
         exits.push({ id, label: x.label, to: x.to });
       });
-      edges.set(s.id, exits.map((x) => x.to));
+      edges.set(
+        s.id,
+        exits.map((x) => x.to),
+      );
       steps.push({ ...base, kind: 'decision', exits });
     } else {
       const next = s.next ?? raw.steps[i + 1]?.id;
@@ -210,12 +213,7 @@ export function checkSemantics(raw: RawSop, ctx: SemanticContext): { problems: P
   return { problems, definition };
 }
 
-function checkFlow(
-  raw: RawSop,
-  start: string,
-  edges: Map<string, string[]>,
-  error: (code: string, path: PathSegment[], message: string) => void,
-): void {
+function checkFlow(raw: RawSop, start: string, edges: Map<string, string[]>, error: (code: string, path: PathSegment[], message: string) => void): void {
   const reachable = new Set<string>([start]);
   const queue = [start];
   while (queue.length) {

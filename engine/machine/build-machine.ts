@@ -53,8 +53,7 @@ const sopSetup = setup({
      * step, with exactly this choice. A label or a wrong step never moves the
      * machine; the runtime normalizes labels before recording.
      */
-    completes: ({ event }, params: CompletesParams) =>
-      event.type === 'COMPLETE' && event.step === params.step && (event.choice ?? undefined) === params.choice,
+    completes: ({ event }, params: CompletesParams) => event.type === 'COMPLETE' && event.step === params.step && (event.choice ?? undefined) === params.choice,
   },
   actions: {
     /** Runs on entry of a step state, so the initial step and every loop-back count. */
@@ -83,10 +82,7 @@ export type SopMachine = ReturnType<typeof createSopMachine>;
 function stepState(step: Step): object {
   // reenter: a step that leads to itself (a "revise" exit) is exited and entered again, so `visit` counts it.
   const to = (target: string, params: CompletesParams) => ({ target, reenter: true, guard: { type: 'completes', params } });
-  const complete =
-    step.kind === 'decision'
-      ? step.exits.map((x) => to(x.to, { step: step.id, choice: x.id }))
-      : [to(step.next, { step: step.id })];
+  const complete = step.kind === 'decision' ? step.exits.map((x) => to(x.to, { step: step.id, choice: x.id })) : [to(step.next, { step: step.id })];
   return {
     entry: { type: 'visit', params: { step: step.id } },
     // CANCEL is on each step, not on the root, so a finished instance cannot be cancelled.

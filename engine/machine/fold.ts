@@ -28,13 +28,7 @@ export interface InstanceState {
   visits: Record<string, number>;
 }
 
-export type RefusalCode =
-  | 'instance.finished'
-  | 'step.not-current'
-  | 'choice.required'
-  | 'choice.unknown'
-  | 'choice.not-allowed'
-  | 'event.unknown';
+export type RefusalCode = 'instance.finished' | 'step.not-current' | 'choice.required' | 'choice.unknown' | 'choice.not-allowed' | 'event.unknown';
 
 export interface Refusal {
   ok: false;
@@ -98,7 +92,10 @@ export function applyEvent(def: SopDefinition, state: InstanceState, event: Mach
   }
   const snapshot = machine.resolveState({ value, context: { visits: { ...state.visits } } });
   const scope = replayScope(machine);
-  return toState(def, apply(def, snapshot, event, index, (s, e) => machine.transition(s, e, scope)));
+  return toState(
+    def,
+    apply(def, snapshot, event, index, (s, e) => machine.transition(s, e, scope)),
+  );
 }
 
 /**
@@ -189,12 +186,8 @@ export function resolveChoice(step: DecisionStep, input: string): string | undef
   const norm = (s: string) => s.trim().replace(/\s+/g, ' ').toLowerCase();
   const wanted = norm(input);
   if (!wanted) return undefined;
-  return (
-    step.exits.find((x) => x.id === input) ??
-    step.exits.find((x) => x.id === wanted || norm(x.label) === wanted)
-  )?.id;
+  return (step.exits.find((x) => x.id === input) ?? step.exits.find((x) => x.id === wanted || norm(x.label) === wanted))?.id;
 }
-
 
 function refuse(code: RefusalCode, message: string): Refusal {
   return { ok: false, code, message };

@@ -77,4 +77,3 @@ export function advanceArgs(id: string, sensitive: ReadonlySet<string>, options:
     outputs: (options.outputs ?? []).filter((o) => !o.protected || !sensitive.has(o.id)).map((o) => (sensitive.has(o.id) ? { id: o.id, given: true } : { id: o.id, value: o.value })),
   };
 }
-

@@ -17,7 +17,10 @@ export interface StoredOutput {
 export function readOutput(ctx: Context, instanceId: string, outputId: string): StoredOutput {
   const inst = getInstanceOrFail(ctx, instanceId);
   // The latest value wins: a step walked again in a loop records its output again.
-  const events = ctx.store.eventsOf(inst.id).filter((e) => e.version !== null && e.event.type === 'completed').reverse();
+  const events = ctx.store
+    .eventsOf(inst.id)
+    .filter((e) => e.version !== null && e.event.type === 'completed')
+    .reverse();
   for (const e of events) {
     const record = e.event.outputs?.find((o) => o.id === outputId);
     if (!record) continue;

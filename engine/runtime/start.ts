@@ -18,7 +18,6 @@ export interface StartOptions {
   assign?: Record<string, string>;
 }
 
-
 export function startInstance(ctx: Context, sopId: string, options: StartOptions = {}): Instance<RuntimeState> {
   const me = currentUser(ctx);
   const { definition: def, stored } = ctx.sops.current(sopId, ctx.sourceIo, (hash) => ctx.office.storedDefinition(hash));

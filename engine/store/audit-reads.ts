@@ -40,9 +40,7 @@ export class AuditReads {
 
   constructor(db: Database.Database) {
     // Ordered by instance, then seq: the log_instance_seq index gives this order without a sort.
-    this.events = db
-      .prepare(`SELECT seq, instance_id, version, at, payload FROM log WHERE instance_id IS NOT NULL AND kind = 'event' ORDER BY instance_id, seq`)
-      .raw();
+    this.events = db.prepare(`SELECT seq, instance_id, version, at, payload FROM log WHERE instance_id IS NOT NULL AND kind = 'event' ORDER BY instance_id, seq`).raw();
     this.eventsOfOne = db.prepare(`SELECT seq, instance_id, version, at, payload FROM log WHERE instance_id = ? AND kind = 'event' ORDER BY seq`).raw();
     this.instances = db.prepare('SELECT * FROM instances ORDER BY id');
     this.instanceOne = db.prepare('SELECT * FROM instances WHERE id = ?');

@@ -27,15 +27,11 @@ export class Definitions {
     private readonly log: Log,
     private readonly now: () => string,
   ) {
-    this.insert = db.prepare(
-      'INSERT INTO definitions (hash, sop_id, revision, body, log_seq) VALUES (?, ?, ?, ?, ?)',
-    );
+    this.insert = db.prepare('INSERT INTO definitions (hash, sop_id, revision, body, log_seq) VALUES (?, ?, ?, ?, ?)');
     this.selectBody = db.prepare('SELECT body FROM definitions WHERE hash = ?');
     // "Latest" = highest revision; among equal revisions (edited without a
     // bump), the one stored last.
-    this.selectLatest = db.prepare(
-      'SELECT hash FROM definitions WHERE sop_id = ? ORDER BY revision DESC, log_seq DESC LIMIT 1',
-    );
+    this.selectLatest = db.prepare('SELECT hash FROM definitions WHERE sop_id = ? ORDER BY revision DESC, log_seq DESC LIMIT 1');
   }
 
   /**

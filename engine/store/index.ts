@@ -20,19 +20,7 @@ import type { Writer } from './tx.js';
 import { storeFailure } from './failures.js';
 import { SopError } from '../errors.js';
 import { printable } from '../text.js';
-import type {
-  ActorMeta,
-  Appended,
-  BlobRef,
-  Instance,
-  InstanceFilter,
-  InstanceUpdate,
-  LogEntry,
-  Recorded,
-  SopEvent,
-  StoredEvent,
-  User,
-} from './types.js';
+import type { ActorMeta, Appended, BlobRef, Instance, InstanceFilter, InstanceUpdate, LogEntry, Recorded, SopEvent, StoredEvent, User } from './types.js';
 
 export interface StoreOptions extends OpenOptions {
   /** The clock for `at` timestamps; tests pin it. Default: now. */

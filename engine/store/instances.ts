@@ -9,16 +9,7 @@ import type Database from 'better-sqlite3';
 import { SopError } from '../errors.js';
 import { canonicalJson } from './canonical-json.js';
 import type { Log } from './log.js';
-import type {
-  Appended,
-  Instance,
-  InstanceFilter,
-  InstanceStatus,
-  InstanceUpdate,
-  Recorded,
-  SopEvent,
-  StoredEvent,
-} from './types.js';
+import type { Appended, Instance, InstanceFilter, InstanceStatus, InstanceUpdate, Recorded, SopEvent, StoredEvent } from './types.js';
 
 /** An instances row as stored. */
 export interface InstanceRow {
@@ -99,10 +90,7 @@ export class Instances {
       throw new SopError('store.instance-exists', `instance ${input.id} already exists`, { data: { instance: input.id } });
     }
     const at = this.now();
-    this.insert.run(
-      input.id, def.sop_id, input.definitionHash, input.title,
-      canonicalJson(input.state), input.event.by.user, at, at,
-    );
+    this.insert.run(input.id, def.sop_id, input.definitionHash, input.title, canonicalJson(input.state), input.event.by.user, at, at);
     // The pinning goes into the chained event itself: the instance row is only a cache.
     this.log.append('event', input.id, 1, at, { ...input.event, definition: input.definitionHash }, request);
     return this.get<S>(input.id)!;
@@ -116,15 +104,7 @@ export class Instances {
    * `alongside` runs once the version has been checked (the event's output
    * contents), so a conflict writes none of it.
    */
-  append(
-    instanceId: string,
-    expectedVersion: number,
-    event: SopEvent,
-    state: unknown,
-    update: InstanceUpdate,
-    request: string | undefined,
-    alongside?: () => void,
-  ): Appended {
+  append(instanceId: string, expectedVersion: number, event: SopEvent, state: unknown, update: InstanceUpdate, request: string | undefined, alongside?: () => void): Appended {
     expectType(event, ['started', 'completed', 'cancelled'], 'append an event');
     this.checkVersion(instanceId, expectedVersion);
     alongside?.();
@@ -135,12 +115,7 @@ export class Instances {
     const info =
       update.status === undefined && update.title === undefined && !hasOutcome
         ? this.update.run(version, canonicalJson(state), at, instanceId, expectedVersion)
-        : this.updateAll.run(
-            version, canonicalJson(state), at,
-            update.status ?? null, update.title ?? null,
-            hasOutcome ? 1 : 0, hasOutcome ? update.outcome : null,
-            instanceId, expectedVersion,
-          );
+        : this.updateAll.run(version, canonicalJson(state), at, update.status ?? null, update.title ?? null, hasOutcome ? 1 : 0, hasOutcome ? update.outcome : null, instanceId, expectedVersion);
     // Cannot happen inside the transaction after checkVersion; if it ever
     // does, throwing rolls the log entry back too.
     if (info.changes !== 1) throw new Error(`instance ${instanceId} was not updated`);

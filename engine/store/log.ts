@@ -116,7 +116,6 @@ export class Log {
   iterate(from = 1, to = Number.MAX_SAFE_INTEGER): IterableIterator<RawLogRow> {
     return this.selectRange.iterate(from, to) as IterableIterator<RawLogRow>;
   }
-
 }
 
 function toEntry(r: LogRow): LogEntry {

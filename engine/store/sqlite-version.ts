@@ -23,7 +23,12 @@ export function sqliteVersionOk(version: string, minimum: string = MINIMUM_SQLIT
 
 function parts(version: string): number[] | undefined {
   const m = /^\s*(\d+)\.(\d+)(?:\.(\d+))?(?:\.(\d+))?\s*$/.exec(version);
-  return m ? m.slice(1).filter((p) => p !== undefined).map(Number) : undefined;
+  return m
+    ? m
+        .slice(1)
+        .filter((p) => p !== undefined)
+        .map(Number)
+    : undefined;
 }
 
 /** The refusal for a write on a library older than 3.51.3. */

@@ -134,10 +134,7 @@ function symbol(shape: DocumentRow['symbol']): string {
 /** The off-page connector: a pentagon pointing down, with its letter; (x, y) is its top left. */
 function connector(x: number, y: number, letter: string): string {
   const w = 14;
-  return (
-    `<polygon class="penghubung" points="${x},${y} ${x + w},${y} ${x + w},${y + 10} ${x + w / 2},${y + 16} ${x},${y + 10}"/>` +
-    text(x + w / 2, y + 9, letter, 'middle', 'huruf')
-  );
+  return `<polygon class="penghubung" points="${x},${y} ${x + w},${y} ${x + w},${y + 10} ${x + w / 2},${y + 16} ${x},${y + 10}"/>` + text(x + w / 2, y + 9, letter, 'middle', 'huruf');
 }
 
 function labelWidth(label: string | null): number {
@@ -155,10 +152,7 @@ function leaving(p: Placed, box: ShapeBox): string {
   const edge = dir * box.halfWidth;
   const y = MID_Y + 20 * p.stack;
   const reach = edge + dir * gap;
-  const wire =
-    p.stack === 0
-      ? line(edge, MID_Y, reach, MID_Y)
-      : `<polyline points="${edge},${MID_Y} ${edge + dir * 5},${MID_Y} ${edge + dir * 5},${y} ${reach},${y}"/>`;
+  const wire = p.stack === 0 ? line(edge, MID_Y, reach, MID_Y) : `<polyline points="${edge},${MID_Y} ${edge + dir * 5},${MID_Y} ${edge + dir * 5},${y} ${reach},${y}"/>`;
   const x = dir > 0 ? reach : reach - 14;
   const labelled = label ? text(edge + dir * 3, y - 4, label, dir > 0 ? 'start' : 'end') : '';
   return wire + connector(x, y - 8, p.connector.letter) + labelled;

@@ -32,10 +32,7 @@ export function dotFlowchart(def: SopDefinition): string {
     lines.push('  }');
   });
   for (const e of chart.edges) {
-    const attrs = [
-      ...(e.label !== null ? [`label=${dotString(' ' + e.label + ' ')}`] : []),
-      ...(e.loop ? ['style=dashed', 'constraint=false'] : []),
-    ];
+    const attrs = [...(e.label !== null ? [`label=${dotString(' ' + e.label + ' ')}`] : []), ...(e.loop ? ['style=dashed', 'constraint=false'] : [])];
     lines.push(`  ${e.from} -> ${e.to}${attrs.length ? ` [${attrs.join(', ')}]` : ''};`);
   }
   lines.push('}');
@@ -44,7 +41,10 @@ export function dotFlowchart(def: SopDefinition): string {
 
 /** A DOT double-quoted string: backslashes and quotes escaped, line breaks as \n. */
 export function dotString(text: string): string {
-  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\r?\n|\r/g, '\\n')}"`;
+  return `"${text
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    .replace(/\r?\n|\r/g, '\\n')}"`;
 }
 
 /** Breaks a label into lines of about `width` characters, so boxes stay narrow. */

@@ -39,14 +39,7 @@ function node(n: FlowchartNode): string {
  * is written as its code ('#' first, since the codes contain it).
  */
 export function mermaidText(text: string): string {
-  return oneLine(text)
-    .replace(/#/g, '#35;')
-    .replace(/"/g, '#34;')
-    .replace(/&/g, '#38;')
-    .replace(/</g, '#60;')
-    .replace(/>/g, '#62;')
-    .replace(/`/g, '#96;')
-    .replace(/\|/g, '#124;');
+  return oneLine(text).replace(/#/g, '#35;').replace(/"/g, '#34;').replace(/&/g, '#38;').replace(/</g, '#60;').replace(/>/g, '#62;').replace(/`/g, '#96;').replace(/\|/g, '#124;');
 }
 
 function oneLine(text: string): string {

@@ -81,12 +81,16 @@ function sectionsTable(def: SopDefinition): string {
   if (def.retention && !records.includes(def.retention.note ?? '')) {
     records.push(`Disimpan minimal ${def.retention.minimumYears} tahun${def.retention.note ? ` (${def.retention.note})` : ''}`);
   }
-  const pair = (a: string, aItems: string[], b: string, bItems: string[]) =>
-    `<tr><th>${a}</th><th>${b}</th></tr>\n<tr><td>${list(aItems)}</td><td>${list(bItems)}</td></tr>`;
+  const pair = (a: string, aItems: string[], b: string, bItems: string[]) => `<tr><th>${a}</th><th>${b}</th></tr>\n<tr><td>${list(aItems)}</td><td>${list(bItems)}</td></tr>`;
   return `<table class="bagian">
 <colgroup><col style="width:50%"><col style="width:50%"></colgroup>
 ${pair('DASAR HUKUM', def.legalBasis, 'KUALIFIKASI PELAKSANA', def.qualifications)}
-${pair('KETERKAITAN', def.related.map((r) => r.name), 'PERALATAN/PERLENGKAPAN', def.equipment)}
+${pair(
+  'KETERKAITAN',
+  def.related.map((r) => r.name),
+  'PERALATAN/PERLENGKAPAN',
+  def.equipment,
+)}
 ${pair('PERINGATAN', def.warnings, 'PENCATATAN DAN PENDATAAN', records)}
 </table>`;
 }

@@ -26,9 +26,7 @@ export function renderMarkdown(def: SopDefinition): string {
 
   const signer = id.approvedBy;
   const signedBy = signer
-    ? [signer.note ? `${md(signer.note)} :` : '', signer.position ? md(signer.position) : '', signer.name ? `**${md(signer.name)}**` : '', signer.rank ? md(signer.rank) : '']
-        .filter(Boolean)
-        .join('<br>')
+    ? [signer.note ? `${md(signer.note)} :` : '', signer.position ? md(signer.position) : '', signer.name ? `**${md(signer.name)}**` : '', signer.rank ? md(signer.rank) : ''].filter(Boolean).join('<br>')
     : '';
   out.push('| Identitas | |', '| --- | --- |');
   out.push(`| Nomor SOP | ${md(id.number)} |`);
@@ -48,7 +46,10 @@ export function renderMarkdown(def: SopDefinition): string {
   };
   section('Dasar Hukum', def.legalBasis);
   section('Kualifikasi Pelaksana', def.qualifications);
-  section('Keterkaitan', def.related.map((r) => r.name));
+  section(
+    'Keterkaitan',
+    def.related.map((r) => r.name),
+  );
   section('Peralatan/Perlengkapan', def.equipment);
   section('Peringatan', def.warnings);
   section('Pencatatan dan Pendataan', records);
@@ -60,16 +61,10 @@ export function renderMarkdown(def: SopDefinition): string {
   for (const row of model.rows) {
     const lanes = model.actors.map((_, lane) => (lane === row.lane ? flowMarks(row) : ''));
     const text = row.kind === 'end' ? `*${md(row.text)}*` : md(row.text);
-    out.push(
-      `| ${md(row.number)} | ${text} | ${lanes.join(' | ')} | ${md(row.requirements.join(', '))} | ${md(row.time ?? '')} | ${row.outputs.map(md).join('<br>')} | ${md(row.notes ?? '')} |`,
-    );
+    out.push(`| ${md(row.number)} | ${text} | ${lanes.join(' | ')} | ${md(row.requirements.join(', '))} | ${md(row.time ?? '')} | ${row.outputs.map(md).join('<br>')} | ${md(row.notes ?? '')} |`);
   }
   out.push('');
-  out.push(
-    `Simbol: \`( )\` terminator (mulai, selesai), \`[ ]\` proses, \`< >\` keputusan; \`↓\` lanjut ke baris berikutnya; ` +
-      `\`→A\` lanjut lewat penghubung A ke baris yang bertanda \`A→\`.`,
-    '',
-  );
+  out.push(`Simbol: \`( )\` terminator (mulai, selesai), \`[ ]\` proses, \`< >\` keputusan; \`↓\` lanjut ke baris berikutnya; ` + `\`→A\` lanjut lewat penghubung A ke baris yang bertanda \`A→\`.`, '');
   out.push('### Diagram Alir', '', '```mermaid', mermaidFlowchart(def).trimEnd(), '```', '');
   return out.join('\n');
 }

@@ -38,7 +38,13 @@ export function assertNewSopId(id: string): void {
  */
 export function sopSkeleton(id: string, options: SkeletonOptions): string {
   assertNewSopId(id);
-  const name = yamlText(options.name ?? id.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' '));
+  const name = yamlText(
+    options.name ??
+      id
+        .split('-')
+        .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+        .join(' '),
+  );
   const today = options.today;
   return `${SCHEMA_COMMENT}
 #

@@ -28,11 +28,7 @@ export async function buildAuditFixture(): Promise<AuditFixture> {
   let now = new Date('2026-11-16T00:30:00Z'); // Monday 08:30 WITA
   const clock = () => now;
   const tick = (minutes: number) => (now = new Date(now.getTime() + minutes * 60_000));
-  const office = await officeWith(
-    db,
-    { sari: [], andi: ['pengelola-tim-teknis'], rina: ['kepala-bidang-persandian'] },
-    { clock, osUser: 'auditor-test' },
-  );
+  const office = await officeWith(db, { sari: [], andi: ['pengelola-tim-teknis'], rina: ['kepala-bidang-persandian'] }, { clock, osUser: 'auditor-test' });
   try {
     const as = (user: string) => office.as(user).instances;
     const walkToDecision = async (title: string) => {
@@ -46,10 +42,12 @@ export async function buildAuditFixture(): Promise<AuditFixture> {
     const finished = await walkToDecision('Pengecualian server lama');
     tick(5);
     // A refused attempt: sari does not hold the role of the decision.
-    const refused = await as('sari').advance(finished, { choice: 'setuju' }).then(
-      () => undefined,
-      (e: { code?: string }) => e.code,
-    );
+    const refused = await as('sari')
+      .advance(finished, { choice: 'setuju' })
+      .then(
+        () => undefined,
+        (e: { code?: string }) => e.code,
+      );
     if (refused !== 'auth.not-actor') throw new Error(`sari was expected to be refused (auth.not-actor), not ${String(refused)}`);
     tick(5);
     await as('rina').advance(finished, { choice: 'tidak-setuju', note: 'Risiko terlalu tinggi' });

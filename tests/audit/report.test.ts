@@ -71,9 +71,7 @@ describe('Given the four instances, reported on Friday 27 November 2026 at 10:00
 
   it('then C is overdue at step 2 since Monday 10:05 by 1795 working minutes, and D (due 10:05) is not', async () => {
     // Mon 10:05-12:00 = 115 + 180; Tue, Wed, Thu 450 each; Fri 07:30-10:00 = 150
-    expect((await report()).overdue).toEqual([
-      expect.objectContaining({ instance: ids.C, step: 'analisis-resiko', dueLocal: '2026-11-23 10:05 WITA', overdueMinutes: 1795 }),
-    ]);
+    expect((await report()).overdue).toEqual([expect.objectContaining({ instance: ids.C, step: 'analisis-resiko', dueLocal: '2026-11-23 10:05 WITA', overdueMinutes: 1795 })]);
   });
 
   it('then the open instances by age: D today, C for 4 days (1860 working minutes)', async () => {

@@ -162,15 +162,18 @@ describe('edge cases', () => {
   });
 
   it('refuses an unknown time zone and malformed hours in a calendar built in code', () => {
-    expect(() => addWorkingTime(wita('2026-11-20 10:00'), days(1), calendar({ timeZone: 'Asia/Makasar' }))).toThrow(
-      expect.objectContaining({ code: 'calendar.time-zone' }),
-    );
+    expect(() => addWorkingTime(wita('2026-11-20 10:00'), days(1), calendar({ timeZone: 'Asia/Makasar' }))).toThrow(expect.objectContaining({ code: 'calendar.time-zone' }));
     const bad = calendar({ workingHours: week([{ start: '16:00', end: '08:00' }]) });
     expect(() => addWorkingTime(wita('2026-11-20 10:00'), days(1), bad)).toThrow(expect.objectContaining({ code: 'calendar.hours' }));
   });
 
   it('treats overlapping intervals of a calendar built in code as one', () => {
-    const overlapping = calendar({ workingHours: week([{ start: '08:00', end: '12:00' }, { start: '10:00', end: '16:00' }]) });
+    const overlapping = calendar({
+      workingHours: week([
+        { start: '08:00', end: '12:00' },
+        { start: '10:00', end: '16:00' },
+      ]),
+    });
     expect(workingMinutesBetween(wita('2026-11-23 00:00'), wita('2026-11-24 00:00'), overlapping)).toBe(480);
   });
 
@@ -207,7 +210,10 @@ describe('workingMinutesBetween', () => {
   it('undoes addWorkingTime: between(s, add(s, m minutes)) = m for many s and m', () => {
     // A fixed seed, so a failure can be replayed.
     let seed = 20261120;
-    const random = () => (seed = (seed * 48_271) % 2_147_483_647) / 2_147_483_647;
+    const random = () => {
+      seed = (seed * 48_271) % 2_147_483_647;
+      return seed / 2_147_483_647;
+    };
     const cals = [DEFAULT_CALENDAR, OFFICE, withHolidays('2026-11-23', '2026-12-24', '2026-12-25', '2027-01-01')];
     const from = wita('2026-10-01 00:00').getTime();
     for (let i = 0; i < 600; i++) {

@@ -43,7 +43,9 @@ function aliasBomb(): string {
   const names = 'abcdefghij';
   let s = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n';
   for (let i = 1; i < names.length; i++) {
-    s += `${names[i]}: &${names[i]} [${Array(9).fill(`*${names[i - 1]}`).join(',')}]\n`;
+    s += `${names[i]}: &${names[i]} [${Array(9)
+      .fill(`*${names[i - 1]}`)
+      .join(',')}]\n`;
   }
   return s;
 }
@@ -53,8 +55,7 @@ const DEPTH = 10_000;
 const blockMappings = (depth: number) => Array.from({ length: depth }, (_, i) => `${' '.repeat(i)}k:`).join('\n') + ' 1\n';
 
 /** `n` keys in the mapping under `identity.name`: one schema error for the mapping, none per key. */
-const manyKeys = (n: number, key: (i: number) => string) =>
-  'identity:\n  name:\n' + Array.from({ length: n }, (_, i) => `    ${key(i)}: 1\n`).join('');
+const manyKeys = (n: number, key: (i: number) => string) => 'identity:\n  name:\n' + Array.from({ length: n }, (_, i) => `    ${key(i)}: 1\n`).join('');
 
 interface Case {
   name: string;

@@ -23,7 +23,10 @@ const calendarSchema = read('calendar.schema.json');
 /** Every schema object in the document, with its JSON pointer. */
 function walk(node: unknown, at: string, visit: (n: Node, at: string) => void): void {
   if (!node || typeof node !== 'object') return;
-  if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${at}/${i}`, visit));
+  if (Array.isArray(node)) {
+    for (const [i, n] of node.entries()) walk(n, `${at}/${i}`, visit);
+    return;
+  }
   visit(node as Node, at);
   for (const [k, v] of Object.entries(node)) {
     if (k === 'enum' || k === 'required') continue;

@@ -21,8 +21,7 @@ function ready(child: ChildProcess): Promise<void> {
   return new Promise((resolve, reject) => {
     const pipe = child.stdio[3] as Readable;
     let said = '';
-    const onExit = (code: number | null, signal: string | null) =>
-      reject(new Error(`a gated process (pid ${child.pid}) ended (${signal ?? code}) before it reached the gate`));
+    const onExit = (code: number | null, signal: string | null) => reject(new Error(`a gated process (pid ${child.pid}) ended (${signal ?? code}) before it reached the gate`));
     child.once('exit', onExit);
     pipe.setEncoding('utf8').on('data', (d: string) => {
       said += d;

@@ -11,7 +11,9 @@ function aliasBomb(): string {
   const names = 'bcdefghij';
   for (let i = 0; i < names.length; i++) {
     const prev = i === 0 ? 'a' : names[i - 1]!;
-    s += `${names[i]}: &${names[i]} [${Array(9).fill('*' + prev).join(',')}]\n`;
+    s += `${names[i]}: &${names[i]} [${Array(9)
+      .fill('*' + prev)
+      .join(',')}]\n`;
   }
   return s;
 }

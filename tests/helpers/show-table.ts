@@ -23,7 +23,7 @@ const FIELDS: Record<string, keyof ShownRow> = {
 
 export function procedureRows(text: string): ShownRow[] {
   const lines = text.split('\n');
-  const start = lines.findIndex((l) => l === 'PROSEDUR');
+  const start = lines.indexOf('PROSEDUR');
   const rows: ShownRow[] = [];
   let row: ShownRow | undefined;
   let last: { key: keyof ShownRow } | { exit: number } | undefined;

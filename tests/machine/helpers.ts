@@ -12,8 +12,7 @@ export const SOPS = fileURLToPath(new URL('../../sops/', import.meta.url));
 
 export const seed = (id: string): SopDefinition => loadSop(SOPS, id);
 
-export const complete = (step: string, choice?: string): MachineEvent =>
-  choice === undefined ? { type: 'COMPLETE', step } : { type: 'COMPLETE', step, choice };
+export const complete = (step: string, choice?: string): MachineEvent => (choice === undefined ? { type: 'COMPLETE', step } : { type: 'COMPLETE', step, choice });
 
 export const CANCEL: MachineEvent = { type: 'CANCEL' };
 
@@ -77,7 +76,7 @@ export function allPaths(def: SopDefinition): Path[] {
       paths.push({
         labels: taken.flatMap((m) => (m.exit ? [m.exit.label] : [])),
         end: at,
-        events: taken.map((m) => ({ type: 'COMPLETE', step: m.step, ...(m.exit ? { choice: m.exit.id } : {}) }) as MachineEvent),
+        events: taken.map((m) => ({ type: 'COMPLETE', step: m.step, ...(m.exit ? { choice: m.exit.id } : {}) })),
       });
       return;
     }

@@ -70,9 +70,11 @@ describe('Given a definition with a decision of three exits, one a loop to itsel
   });
 
   it('when the graph is walked then each loop-free path and each single loop is found', () => {
-    expect(allPaths(tigaJalan).map((p) => p.labels.join(' → ')).sort()).toEqual(
-      ['Periksa Ulang → Setuju', 'Periksa Ulang → Tolak', 'Setuju', 'Tolak'].sort(),
-    );
+    expect(
+      allPaths(tigaJalan)
+        .map((p) => p.labels.join(' → '))
+        .sort(),
+    ).toEqual(['Periksa Ulang → Setuju', 'Periksa Ulang → Tolak', 'Setuju', 'Tolak'].sort());
   });
 
   it('when the decision loops to itself then the state is still at the decision but the event applied', () => {

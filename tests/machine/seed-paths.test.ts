@@ -88,9 +88,7 @@ describe.each(Object.keys(expected))('Given the seed SOP %s', (id) => {
     for (const step of def.steps) {
       if (step.kind !== 'decision') continue;
       for (const exit of step.exits) {
-        const reached = new Set(
-          walked.filter((p) => p.events.some((e) => e.type === 'COMPLETE' && e.step === step.id && e.choice === exit.id)).map((p) => p.end),
-        );
+        const reached = new Set(walked.filter((p) => p.events.some((e) => e.type === 'COMPLETE' && e.step === step.id && e.choice === exit.id)).map((p) => p.end));
         expect([...reached].sort(), `${step.id} → ${exit.label}`).toEqual([...endsReachableFrom(def, exit.to)].sort());
       }
     }
@@ -100,7 +98,10 @@ describe.each(Object.keys(expected))('Given the seed SOP %s', (id) => {
     for (const path of allPaths(def)) {
       let state: InstanceState = initialState(def);
       const states = [state];
-      for (const e of path.events) states.push((state = applyEvent(def, state, e)));
+      for (const e of path.events) {
+        state = applyEvent(def, state, e);
+        states.push(state);
+      }
       expect(state).toEqual(foldEvents(def, path.events));
       for (const s of states) {
         for (const e of candidates(def)) {

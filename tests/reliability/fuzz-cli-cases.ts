@@ -35,11 +35,54 @@ export const describeStats = (s: FuzzStats): string =>
 
 const MB = 1024 * 1024;
 export const NASTY = [
-  "'", '"', '`', "'; DROP TABLE log; --", '" OR 1=1 --', "Robert'); DROP TABLE users;--", "x' UNION SELECT payload FROM log --",
-  '\u0000', 'a\u0000b', '\u0007', '\u001b[2J\u001b[31mMERAH', '\r', '\r\n', '\n', '\t', '\u0085', '\u2028', '\ufeff', '\u202e', '\ud800', '😀',
+  "'",
+  '"',
+  '`',
+  "'; DROP TABLE log; --",
+  '" OR 1=1 --',
+  "Robert'); DROP TABLE users;--",
+  "x' UNION SELECT payload FROM log --",
+  '\u0000',
+  'a\u0000b',
+  '\u0007',
+  '\u001b[2J\u001b[31mMERAH',
+  '\r',
+  '\r\n',
+  '\n',
+  '\t',
+  '\u0085',
+  '\u2028',
+  '\ufeff',
+  '\u202e',
+  '\ud800',
+  '😀',
+  '%s%n%x',
+  '{{7*7}}',
   // biome-ignore lint/suspicious/noTemplateCurlyInString: a hostile value, taken literally.
-  '%s%n%x', '{{7*7}}', '${PATH}', '$(id)', '`id`', '../../../etc/passwd', '/dev/zero', 'C:\\Windows', '-', '--', '--help', '-V', '--db=/tmp/x',
-  'NULL', 'null', 'undefined', '__proto__', 'constructor', 'toString', '', ' ', '   ', 'ñandú', 'Ä°', 'x'.repeat(201), 'é'.repeat(2001),
+  '${PATH}',
+  '$(id)',
+  '`id`',
+  '../../../etc/passwd',
+  '/dev/zero',
+  'C:\\Windows',
+  '-',
+  '--',
+  '--help',
+  '-V',
+  '--db=/tmp/x',
+  'NULL',
+  'null',
+  'undefined',
+  '__proto__',
+  'constructor',
+  'toString',
+  '',
+  ' ',
+  '   ',
+  'ñandú',
+  'Ä°',
+  'x'.repeat(201),
+  'é'.repeat(2001),
 ];
 /** Hostile text: the list above, random Unicode and binary, and long runs up to 1 MB. */
 export const hostile = fc.oneof(
@@ -136,7 +179,10 @@ export function expectSafe(stats: FuzzStats, args: string[], r: Outcome, before:
   // 1 MB message, and control characters given cannot drive the terminal.
   expect(r.stderr.length, what).toBeLessThan(4000);
   // (In-process, commander's own usage lines reach the Io as they are; the binary's stderr escapes them too.)
-  const ours = r.stderr.split('\n').filter((l) => !l.startsWith('error:')).join('\n');
+  const ours = r.stderr
+    .split('\n')
+    .filter((l) => !l.startsWith('error:'))
+    .join('\n');
   // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters looked for.
   expect(ours, what).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
   if (r.code === 0) {

@@ -39,12 +39,71 @@ const IDS = new Set(SEEDS.map((s) => s.file.slice(5, -5)));
 const sopExists = (id: string) => IDS.has(id);
 
 const YAML_BITS = [
-  ': ', '- ', '? ', '&a ', '*a', '*undefined_alias', '!tag ', '!!binary ', '!!python/object:os.system ', '%YAML 1.1\n', '%TAG ! tag:x,2000:\n',
-  '---\n', '...\n', '<<: *a\n', '__proto__: {}\n', 'constructor: {prototype: {}}\n', '|\n', '>-\n', '{', '}', '[', ']', ',', '#', '"', "'", '\\',
-  '\t', '\r', '\r\n', '\u0000', '\u0007', '\u001b[31m', '\u007f', '\u0085', '\u00a0', '\u2028', '\u2029', '\ufeff', '\ud83d\ude00', '\ud800',
-  'null', '~', 'yes', 'no', 'on', '0x1F', '1e400', '-.inf', '.nan', '2026-02-30', '99999999999999999999', '-1', '0', "'; DROP TABLE log; --",
+  ': ',
+  '- ',
+  '? ',
+  '&a ',
+  '*a',
+  '*undefined_alias',
+  '!tag ',
+  '!!binary ',
+  '!!python/object:os.system ',
+  '%YAML 1.1\n',
+  '%TAG ! tag:x,2000:\n',
+  '---\n',
+  '...\n',
+  '<<: *a\n',
+  '__proto__: {}\n',
+  'constructor: {prototype: {}}\n',
+  '|\n',
+  '>-\n',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  '#',
+  '"',
+  "'",
+  '\\',
+  '\t',
+  '\r',
+  '\r\n',
+  '\u0000',
+  '\u0007',
+  '\u001b[31m',
+  '\u007f',
+  '\u0085',
+  '\u00a0',
+  '\u2028',
+  '\u2029',
+  '\ufeff',
+  '\ud83d\ude00',
+  '\ud800',
+  'null',
+  '~',
+  'yes',
+  'no',
+  'on',
+  '0x1F',
+  '1e400',
+  '-.inf',
+  '.nan',
+  '2026-02-30',
+  '99999999999999999999',
+  '-1',
+  '0',
+  "'; DROP TABLE log; --",
   // biome-ignore lint/suspicious/noTemplateCurlyInString: a hostile value, taken literally.
-  '${HOME}', '$(rm -rf /)', '../../etc/passwd', 'Hari', '0 Menit', '-5 Menit', '9999999 Hari', 'P1DT1H', 'PT0S',
+  '${HOME}',
+  '$(rm -rf /)',
+  '../../etc/passwd',
+  'Hari',
+  '0 Menit',
+  '-5 Menit',
+  '9999999 Hari',
+  'P1DT1H',
+  'PT0S',
 ];
 
 type Mutation =
@@ -70,7 +129,10 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('indent' as const), line: position, by: fc.integer({ min: -6, max: 6 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('cut' as const), at: position }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('huge-scalar' as const), line: position, size: fc.integer({ min: 1_000, max: 50_000 }), char: fc.constantFrom('a', 'é', ' ', '"', '\\', '\u{1F600}') }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('deep' as const), at: position, depth: fc.integer({ min: 10, max: 1_000 }), style: fc.constantFrom('flow-seq' as const, 'flow-map' as const, 'block' as const) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('deep' as const), at: position, depth: fc.integer({ min: 10, max: 1_000 }), style: fc.constantFrom('flow-seq' as const, 'flow-map' as const, 'block' as const) }),
+  },
 );
 
 function apply(text: string, m: Mutation): string {
@@ -157,7 +219,9 @@ const stats = { source: 0, sourceValid: 0, file: 0, slowest: 0, checkMs: 0 };
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  console.log(`fuzz-yaml: ${stats.source} mutated sources (${stats.sourceValid} still valid), ${stats.file} mutated files; slowest check ${stats.slowest.toFixed(0)} ms, ${(stats.checkMs / 1000).toFixed(1)} s checking sources`);
+  console.log(
+    `fuzz-yaml: ${stats.source} mutated sources (${stats.sourceValid} still valid), ${stats.file} mutated files; slowest check ${stats.slowest.toFixed(0)} ms, ${(stats.checkMs / 1000).toFixed(1)} s checking sources`,
+  );
 });
 
 describe('Given the seed SOPs, mutated', () => {
@@ -187,7 +251,10 @@ describe('Given the seed SOPs, mutated', () => {
     dirs.push(dir);
     const damage = fc.record({
       at: position,
-      bytes: fc.oneof(fc.constantFrom([0x00], [0xff], [0xc3], [0xed, 0xa0, 0x80], [0xef, 0xbb, 0xbf], [0xf4, 0x90, 0x80, 0x80]), fc.uint8Array({ minLength: 1, maxLength: 8 }).map((a) => [...a])),
+      bytes: fc.oneof(
+        fc.constantFrom([0x00], [0xff], [0xc3], [0xed, 0xa0, 0x80], [0xef, 0xbb, 0xbf], [0xf4, 0x90, 0x80, 0x80]),
+        fc.uint8Array({ minLength: 1, maxLength: 8 }).map((a) => [...a]),
+      ),
     });
     fc.assert(
       fc.property(mutated, fc.array(damage, { maxLength: 3 }), (c, damages) => {

@@ -63,7 +63,7 @@ const requestOf = (payload: string) => (JSON.parse(payload) as { request?: strin
 
 let instance: string;
 
-beforeAll(async () => {
+beforeAll(() => {
   dir = tempDir('sop-requests-');
   db = join(dir, 'sop.db');
 });
@@ -192,7 +192,9 @@ describe('Given commands run without --request-id', () => {
     expect(a.code).toBe(0);
     expect(b.code).toBe(0);
     expect(JSON.parse(a.stdout).id).not.toBe(JSON.parse(b.stdout).id);
-    const added = tables().log.slice(before.log.length).map((e) => requestOf(e.payload));
+    const added = tables()
+      .log.slice(before.log.length)
+      .map((e) => requestOf(e.payload));
     expect(added).toHaveLength(2);
     for (const id of added) expect(id).toMatch(/^[0-9a-f]{32}$/);
     expect(added[0]).not.toBe(added[1]);
@@ -200,7 +202,7 @@ describe('Given commands run without --request-id', () => {
 });
 
 describe('Given two runs of one request racing (a retry started while the first still runs)', () => {
-  it('when the other run records the request between this run\'s reads and its first write, then this run writes nothing and answers the recorded answer', () => {
+  it("when the other run records the request between this run's reads and its first write, then this run writes nothing and answers the recorded answer", () => {
     // Two connections, as two processes would have; the writes a start makes: its definition and its instance.
     const file = join(dir, 'race.db');
     const s1 = Store.open(file);
@@ -253,13 +255,18 @@ describe('Given the engine used without request ids', () => {
       expect(added).toHaveLength(2);
       for (const r of added) expect(r).toMatch(/^[0-9a-f]{32}$/);
       expect(added[0]).not.toBe(added[1]);
-      expect(after.requests.filter((r) => !before.requests.some((b) => b.id === r.id)).map((r) => r.id).sort()).toEqual([...added].sort());
+      expect(
+        after.requests
+          .filter((r) => !before.requests.some((b) => b.id === r.id))
+          .map((r) => r.id)
+          .sort(),
+      ).toEqual([...added].sort());
     } finally {
       await office.close();
     }
   });
 
-  it('then the store\'s own writes without a request (store.write) carry no request id and leave no record', () => {
+  it("then the store's own writes without a request (store.write) carry no request id and leave no record", () => {
     const store = Store.open(db);
     try {
       const before = tables();

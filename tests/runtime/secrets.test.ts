@@ -42,7 +42,16 @@ async function atKirimAkun(): Promise<string> {
     [USERS.kabid, 'disposisi-admin', {}],
     [USERS.sysadmin, 'enkripsi-logbook', {}],
     [USERS.sysadmin, 'kirim-logbook-ke-pengguna', { outputs: [{ id: 'file-terenkripsi', value: 'logbook.zip' }] }],
-    [USERS.pengguna, 'kirim-logbook-ke-administrator', { outputs: [{ id: 'file-terenkripsi-terisi', value: 'logbook-terisi.zip' }, { id: 'file-form-logbook-pengguna', value: 'form logbook' }] }],
+    [
+      USERS.pengguna,
+      'kirim-logbook-ke-administrator',
+      {
+        outputs: [
+          { id: 'file-terenkripsi-terisi', value: 'logbook-terisi.zip' },
+          { id: 'file-form-logbook-pengguna', value: 'form logbook' },
+        ],
+      },
+    ],
     [USERS.sysadmin, 'input-data-logbook', {}],
   ];
   for (const [user, step, options] of walk) await office.as(user).instances.advance(id, { step, ...options });

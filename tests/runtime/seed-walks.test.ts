@@ -22,21 +22,7 @@ import { deriveState } from '../../engine/machine/instance-state.js';
 import { Store } from '../../engine/store/index.js';
 import { officeWith } from '../helpers/engine.js';
 import { SOPS, tempDir } from '../helpers/cli.js';
-import {
-  ADMIN,
-  Visits,
-  bySop,
-  casePeople,
-  entryOf,
-  expectCurrent,
-  expectEnded,
-  expectedHistory,
-  noteFor,
-  outputValue,
-  pathsOf,
-  roleHolders,
-  secretValue,
-} from './walk-helpers.js';
+import { ADMIN, Visits, bySop, casePeople, entryOf, expectCurrent, expectEnded, expectedHistory, noteFor, outputValue, pathsOf, roleHolders, secretValue } from './walk-helpers.js';
 
 // --- the walks against the documents ----------------------------------------
 
@@ -79,13 +65,19 @@ describe('The hand-written walks of the seed SOPs', () => {
 
     it('then the walks give each step exactly the outputs it declares, the sensitive ones on standard input, and cast one user per actor', () => {
       for (const step of def.steps) {
-        expect((walk.outputs[step.id] ?? []).map((o) => ({ id: o.id, sensitive: o.how === 'stdin' })), step.id).toEqual(
-          step.outputs.map((o) => ({ id: o.id, sensitive: o.sensitive === true })),
-        );
+        expect(
+          (walk.outputs[step.id] ?? []).map((o) => ({ id: o.id, sensitive: o.how === 'stdin' })),
+          step.id,
+        ).toEqual(step.outputs.map((o) => ({ id: o.id, sensitive: o.sensitive === true })));
       }
       expect(Object.keys(walk.outputs).filter((s) => !def.steps.some((d) => d.id === s))).toEqual([]);
       expect(Object.keys(walk.cast).sort()).toEqual(def.actors.map((a) => a.id).sort());
-      expect([...walk.caseActors].sort()).toEqual(def.actors.filter((a) => a.kind === 'case').map((a) => a.id).sort());
+      expect([...walk.caseActors].sort()).toEqual(
+        def.actors
+          .filter((a) => a.kind === 'case')
+          .map((a) => a.id)
+          .sort(),
+      );
       expect(new Set(Object.values(walk.cast)).size).toBe(def.actors.length);
       expect(walk.starter).toBe(walk.caseActors.length ? walk.cast[walk.caseActors[0]!] : walk.cast[def.steps[0]!.actor]);
     });
@@ -166,9 +158,7 @@ describe('Seed walks in-process through the engine API', () => {
         // And the history has the start and the completions in order, each refusal where it happened
         const entries = (await as(ADMIN).history(id)).entries;
         expect(entries.filter((e) => e.type !== 'refused').map(entryOf)).toEqual(expectedHistory(walk, path, i));
-        expect(entries.filter((e) => e.type === 'refused').map((e) => [e.step, e.user, e.reason?.split(':')[0]])).toEqual(
-          path.moves.map((m, k) => [m.step, wrongUsers[k], 'auth.not-actor']),
-        );
+        expect(entries.filter((e) => e.type === 'refused').map((e) => [e.step, e.user, e.reason?.split(':')[0]])).toEqual(path.moves.map((m, k) => [m.step, wrongUsers[k], 'auth.not-actor']));
         expect(entries.map((e) => e.type)).toEqual(['started', ...path.moves.flatMap(() => ['refused', 'completed'])]);
 
         // And the last value of each output reads back; a sensitive one never does

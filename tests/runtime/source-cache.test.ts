@@ -57,10 +57,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('Given an instance and the SOP folder it came from', () => {
   it('when status is asked twice, then the SOP file and the calendar are each cached once, and the answer is the same', async () => {
     const first = await as('sari', (e) => e.instances.status(id));
-    expect(cacheRows()).toEqual([{ kind: 'calendar', n: 1 }, { kind: 'sop', n: 1 }]);
+    expect(cacheRows()).toEqual([
+      { kind: 'calendar', n: 1 },
+      { kind: 'sop', n: 1 },
+    ]);
     const second = await as('sari', (e) => e.instances.status(id));
     expect(second).toEqual(first);
-    expect(cacheRows()).toEqual([{ kind: 'calendar', n: 1 }, { kind: 'sop', n: 1 }]);
+    expect(cacheRows()).toEqual([
+      { kind: 'calendar', n: 1 },
+      { kind: 'sop', n: 1 },
+    ]);
     expect(first.newerRevision).toBeNull();
     expect(first.current[0]!.dueLocal).toBe('2026-11-23 09:10 WITA');
   });
@@ -71,7 +77,10 @@ describe('Given an instance and the SOP folder it came from', () => {
     const view = await as('sari', (e) => e.instances.status(id));
     // Activated at 09:00, before work: the 10 minutes run from 10:00.
     expect(view.current[0]!.dueLocal).toBe('2026-11-23 10:10 WITA');
-    expect(cacheRows()).toEqual([{ kind: 'calendar', n: 2 }, { kind: 'sop', n: 1 }]);
+    expect(cacheRows()).toEqual([
+      { kind: 'calendar', n: 2 },
+      { kind: 'sop', n: 1 },
+    ]);
   });
 
   it('when the SOP file is edited to a new revision, even within the same second and size, then status names it', async () => {

@@ -59,8 +59,7 @@ export interface SeedWalk {
 /** The administrator of every test database; holds no role, so acting for a step is always refused. */
 export const ADMIN = 'admin';
 
-const move = (step: string, by: string, choice?: [id: string, label: string]): Move =>
-  choice ? { step, by, choice: { id: choice[0], label: choice[1] } } : { step, by };
+const move = (step: string, by: string, choice?: [id: string, label: string]): Move => (choice ? { step, by, choice: { id: choice[0], label: choice[1] } } : { step, by });
 
 // --- Pengecualian Penerapan SMKI (B-434/DISKOMINFO/000.6/08/2025) ---------
 

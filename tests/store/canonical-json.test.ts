@@ -7,20 +7,16 @@ describe('canonicalJson', () => {
   });
 
   it('gives the same text whatever the key order', () => {
-    expect(canonicalJson({ x: { z: 1, y: [{ q: 1, p: 2 }] }, w: null })).toBe(
-      canonicalJson({ w: null, x: { y: [{ p: 2, q: 1 }], z: 1 } }),
-    );
+    expect(canonicalJson({ x: { z: 1, y: [{ q: 1, p: 2 }] }, w: null })).toBe(canonicalJson({ w: null, x: { y: [{ p: 2, q: 1 }], z: 1 } }));
   });
 
   it('sorts nested objects recursively, keeps array order', () => {
-    expect(canonicalJson({ o: { b: { d: 1, c: 2 }, a: [{ y: 1, x: 2 }, 'z', 'a'] } })).toBe(
-      '{"o":{"a":[{"x":2,"y":1},"z","a"],"b":{"c":2,"d":1}}}',
-    );
+    expect(canonicalJson({ o: { b: { d: 1, c: 2 }, a: [{ y: 1, x: 2 }, 'z', 'a'] } })).toBe('{"o":{"a":[{"x":2,"y":1},"z","a"],"b":{"c":2,"d":1}}}');
   });
 
   it('sorts keys by UTF-16 code units and keeps unicode as is', () => {
     // U+00E9 (é) sorts after "z"; an astral character (surrogates D83D…) after U+00E9 but before U+FB01.
-    const value = { z: 1, é: 2, '😀': 3, 'ﬁ': 4, A: 5 };
+    const value = { z: 1, é: 2, '😀': 3, ﬁ: 4, A: 5 };
     expect(canonicalJson(value)).toBe('{"A":5,"z":1,"é":2,"😀":3,"ﬁ":4}');
     expect(canonicalJson('Surat Keterangan — Désa ✓ 😀')).toBe('"Surat Keterangan — Désa ✓ 😀"');
     expect(canonicalJson('tab\there "quoted"\n\u0001')).toBe('"tab\\there \\"quoted\\"\\n\\u0001"');

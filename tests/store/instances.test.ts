@@ -36,9 +36,7 @@ describe('instances', () => {
       const events = store.eventsOf('I-1');
       // The started event names the pinned definition: the pinning is part of the chained log, not only of the instance row.
       expect(events).toEqual([{ seq: 2, instanceId: 'I-1', version: 1, at: '2024-05-01T08:00:00.000Z', event: { ...started(), definition: hash } }]);
-      expect(store.logSince(1)[0]!.payload).toBe(
-        `{"by":{"osUser":"budi","role":"petugas","user":"budi"},"definition":"${hash}","title":"Surat 1","type":"started"}`,
-      );
+      expect(store.logSince(1)[0]!.payload).toBe(`{"by":{"osUser":"budi","role":"petugas","user":"budi"},"definition":"${hash}","title":"Surat 1","type":"started"}`);
     } finally {
       store.close();
     }
@@ -166,16 +164,25 @@ describe('instances', () => {
     expect(store.eventsOf('I-1').at(-1)).toMatchObject({ version: null, event: refusal });
     // Two writes of one transaction are adjacent entries, and the version moves on within it.
     const [a, b] = store.write((tx) => [tx.appendEvent('I-1', 1, completed(), { at: 'x' }), tx.appendEvent('I-1', 2, completed('x'), { at: 'selesai' })]);
-    expect([a!.version, b!.version, b!.seq - a!.seq]).toEqual([2, 3, 1]);
+    expect([a.version, b.version, b.seq - a.seq]).toEqual([2, 3, 1]);
   });
 
   it('lists instances by status and SOP, oldest first', () => {
     let t = Date.parse('2024-05-01T08:00:00Z');
-    const store = Store.open(dbPath(), { clock: () => new Date((t += 1000)) });
+    const store = Store.open(dbPath(), {
+      clock: () => {
+        t += 1000;
+        return new Date(t);
+      },
+    });
     try {
       const h = store.write((tx) => tx.putDefinition(sampleDef()));
       const other = store.write((tx) => tx.putDefinition({ ...sampleDef(), id: 'cuti' }));
-      for (const [id, hash] of [['A', h], ['B', other], ['C', h]] as const) {
+      for (const [id, hash] of [
+        ['A', h],
+        ['B', other],
+        ['C', h],
+      ] as const) {
         store.write((tx) => tx.createInstance({ id, definitionHash: hash, title: id, state: {}, event: started() }));
       }
       store.write((tx) => tx.appendEvent('C', 1, completed(), {}, { status: 'completed', outcome: 'done' }));

@@ -80,7 +80,10 @@ describe('Given a refusal recorded by sop 0.1, whose answer kept a hint and an e
     const refused = await office
       .as('eko')
       .instances.advance(id, { ...attempt, requestId: 'baru' })
-      .then(() => undefined, (e: unknown) => e as SopError);
+      .then(
+        () => undefined,
+        (e: unknown) => e as SopError,
+      );
     expect(refused?.code).toBe('auth.not-actor');
     await office.close();
     const raw = new Database(file);
@@ -100,7 +103,10 @@ describe('Given a refusal recorded by sop 0.1, whose answer kept a hint and an e
     const again = await office
       .as('eko')
       .instances.advance(id, { ...attempt, requestId: 'lama' })
-      .then(() => undefined, (e: unknown) => e);
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     await office.close();
     expect(again).toBeInstanceOf(SopError);
     expect(again).toMatchObject({ code: 'auth.not-actor', kind: 'forbidden', message, problems: [] });

@@ -21,9 +21,7 @@ describe('opening the store', () => {
   it('migrates an empty file to the current schema', () => {
     const store = openStore();
     expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    const tables = (store.db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`).all() as { name: string }[])
-      .map((r) => r.name)
-      .filter((n) => !n.startsWith('sqlite_'));
+    const tables = (store.db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((r) => r.name).filter((n) => !n.startsWith('sqlite_'));
     expect(tables).toEqual(['blobs', 'definitions', 'instances', 'log', 'requests', 'source_cache', 'user_roles', 'users']);
     expect(store.isEmpty()).toBe(true);
   });

@@ -24,7 +24,14 @@ function drawWithGraphviz(dot: string): { status: number | null; svg: string; st
 /** The text Graphviz draws, back from the SVG: its <text> elements, with the entities it escapes read back. */
 function svgTexts(svg: string): string {
   return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)]
-    .map((m) => m[1]!.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'))
+    .map((m) =>
+      m[1]!
+        .replace(/&#39;/g, "'")
+        .replace(/&quot;/g, '"')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&'),
+    )
     .join(' ');
 }
 
@@ -78,11 +85,7 @@ describe('sop graph --format mermaid', () => {
     const text = mermaidFlowchart(loadSop(SOPS, 'pengecualian-smki'));
     const lines = text.split('\n');
     expect(lines[1]).toBe('flowchart TB');
-    expect(lines.filter((l) => /^\s+subgraph lane\d+\[/.test(l))).toEqual([
-      '  subgraph lane1["Pemohon"]',
-      '  subgraph lane2["Pengelola/Tim Teknis"]',
-      '  subgraph lane3["Kepala Bidang Persandian"]',
-    ]);
+    expect(lines.filter((l) => /^\s+subgraph lane\d+\[/.test(l))).toEqual(['  subgraph lane1["Pemohon"]', '  subgraph lane2["Pengelola/Tim Teknis"]', '  subgraph lane3["Kepala Bidang Persandian"]']);
     expect(lines.filter((l) => l === '  end')).toHaveLength(3);
     // The start step is the start terminator; processes are boxes, decisions diamonds, ends terminators.
     expect(text).toContain('    s1(["1. Pengajuan Permohonan"])');
@@ -118,7 +121,11 @@ describe('sop graph --format mermaid', () => {
 });
 
 function define(id: string, body: string): SopDefinition {
-  const checked = checkSopSource(`${id}.yaml`, `${SCHEMA_COMMENT}\nid: ${id}\nrevision: 1\nidentity: { agency: A, unit: U, number: N, name: Uji, createdOn: 2025-01-01, effectiveOn: 2025-01-01 }\n${body}`, () => false);
+  const checked = checkSopSource(
+    `${id}.yaml`,
+    `${SCHEMA_COMMENT}\nid: ${id}\nrevision: 1\nidentity: { agency: A, unit: U, number: N, name: Uji, createdOn: 2025-01-01, effectiveOn: 2025-01-01 }\n${body}`,
+    () => false,
+  );
   if (!checked.definition) throw new Error(checked.problems.map((p) => `${p.line}:${p.col} ${p.message}`).join('\n'));
   return checked.definition;
 }

@@ -46,7 +46,9 @@ describe('each lint rule reports one warning at its node', () => {
   });
 
   it('covers every fixture in tests/fixtures/lint', () => {
-    const files = readdirSync(`${fixtures}lint`).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
+    const files = readdirSync(`${fixtures}lint`)
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => f.replace(/\.yaml$/, ''));
     expect(files.sort()).toEqual(cases.map((c) => c.fixture).sort());
   });
 });
@@ -89,13 +91,10 @@ describe('lint.related-cycle: keterkaitan by id that lead back to the SOP', () =
 });
 
 describe('the seeds are clean', () => {
-  it.each(['pengecualian-smki', 'implementasi-security-patch', 'pengelolaan-akses-pengguna'])(
-    'Given the seed %s, When linted with its folder, Then there is no lint warning',
-    (id) => {
-      const checked = checkSopFile(`${SOPS}${id}.yaml`, undefined, relatedSopsIn(SOPS));
-      expect(checked.problems.filter((p) => p.code.startsWith('lint.'))).toEqual([]);
-    },
-  );
+  it.each(['pengecualian-smki', 'implementasi-security-patch', 'pengelolaan-akses-pengguna'])('Given the seed %s, When linted with its folder, Then there is no lint warning', (id) => {
+    const checked = checkSopFile(`${SOPS}${id}.yaml`, undefined, relatedSopsIn(SOPS));
+    expect(checked.problems.filter((p) => p.code.startsWith('lint.'))).toEqual([]);
+  });
 });
 
 describe('what the rules leave alone', () => {
@@ -108,7 +107,7 @@ describe('what the rules leave alone', () => {
   });
 
   it('Given outputs: [] on a process step (the document prints no Output), Then no warning', () => {
-    const text = minimal.replace(/    outputs:\n      - id: surat-keterangan\n        name: Surat Keterangan\n/, '    outputs: []\n');
+    const text = minimal.replace(/ {4}outputs:\n {6}- id: surat-keterangan\n {8}name: Surat Keterangan\n/, '    outputs: []\n');
     expect(text).not.toBe(minimal);
     expect(check(text)).toEqual([]);
   });
@@ -116,7 +115,7 @@ describe('what the rules leave alone', () => {
   it('Given a loop with a way on (a second review that can send the file back to the start), Then no lint.endless-loop', () => {
     // pemeriksaan: Setuju -> penerbitan; penerbitan is a decision that either ends or sends the file back to pengajuan.
     const text = minimal.replace(
-      /    time: 2 Jam\n    outputs:\n      - id: surat-keterangan\n        name: Surat Keterangan\n    next: selesai\n/,
+      / {4}time: 2 Jam\n {4}outputs:\n {6}- id: surat-keterangan\n {8}name: Surat Keterangan\n {4}next: selesai\n/,
       '    time: 2 Jam\n    exits:\n      - label: Sesuai\n        to: selesai\n      - label: Perlu Diperbaiki\n        to: pengajuan\n',
     );
     expect(text).not.toBe(minimal);

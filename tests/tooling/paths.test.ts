@@ -57,13 +57,22 @@ describe('Given SOP Pengecualian Penerapan SMKI (B-434)', () => {
       {
         rows: ['1 10 Menit', '2 60 Menit', '3 10 Menit', '4 1 Hari', '5 2 Hari', '7 1 Hari', '8 5 Menit'],
         choices: ['Setuju', 'Tidak Terjadi'],
-        end: 'selesai', days: 4, minutes: 85, text: '4 Hari + 1 Jam 25 Menit', loop: false,
+        end: 'selesai',
+        days: 4,
+        minutes: 85,
+        text: '4 Hari + 1 Jam 25 Menit',
+        loop: false,
       },
       // the same, with 6 (1 Hari) and 5 again (2 Hari): 7 Hari
       {
         rows: ['1 10 Menit', '2 60 Menit', '3 10 Menit', '4 1 Hari', '5 2 Hari', '6 1 Hari', '5 2 Hari', '7 1 Hari', '8 5 Menit'],
         choices: ['Setuju', 'Terjadi Anomali', 'Tidak Terjadi'],
-        end: 'selesai', days: 7, minutes: 85, text: '7 Hari + 1 Jam 25 Menit', loop: true, longest: true,
+        end: 'selesai',
+        days: 7,
+        minutes: 85,
+        text: '7 Hari + 1 Jam 25 Menit',
+        loop: true,
+        longest: true,
       },
     ]);
   });
@@ -87,19 +96,32 @@ describe('Given SOP Implementasi Security Patch (B-435)', () => {
       {
         rows: [...head, ...approved, '2 30 Menit', '3 60 Menit'],
         choices: ['Perlu Implementasi', 'Terjadi Anomali', 'Tidak Perlu'],
-        end: 'tidak-perlu', days: 2, minutes: 210, text: '2 Hari + 3 Jam 30 Menit', loop: true,
+        end: 'tidak-perlu',
+        days: 2,
+        minutes: 210,
+        text: '2 Hari + 3 Jam 30 Menit',
+        loop: true,
       },
       // 120 Menit; 2 + 1 Hari
       {
         rows: [...head, ...approved, '6 1 Hari'],
         choices: ['Perlu Implementasi', 'Tidak Terjadi'],
-        end: 'selesai', days: 3, minutes: 120, text: '3 Hari + 2 Jam', loop: false,
+        end: 'selesai',
+        days: 3,
+        minutes: 120,
+        text: '3 Hari + 2 Jam',
+        loop: false,
       },
       // 120 + 30 + 60 + 10 + 10 Menit; 2 + 2 + 1 Hari
       {
         rows: [...head, ...approved, '2 30 Menit', '3 60 Menit', ...approved, '6 1 Hari'],
         choices: ['Perlu Implementasi', 'Terjadi Anomali', 'Perlu Implementasi', 'Tidak Terjadi'],
-        end: 'selesai', days: 5, minutes: 230, text: '5 Hari + 3 Jam 50 Menit', loop: true, longest: true,
+        end: 'selesai',
+        days: 5,
+        minutes: 230,
+        text: '5 Hari + 3 Jam 50 Menit',
+        loop: true,
+        longest: true,
       },
     ]);
   });
@@ -114,7 +136,12 @@ describe('Given SOP Pengelolaan Akses Pengguna (B-015)', () => {
       {
         rows: ['1 10 Menit', '2 10 Menit', '3 5 Menit', '4 5 Menit', '5 30 Menit', '6 5 Menit', '7 5 Menit', '8 10 Menit', '9 5 Menit', '10 10 Menit'],
         choices: ['Disetujui'],
-        end: 'selesai', days: 0, minutes: 95, text: '1 Jam 35 Menit', loop: false, longest: true,
+        end: 'selesai',
+        days: 0,
+        minutes: 95,
+        text: '1 Jam 35 Menit',
+        loop: false,
+        longest: true,
       },
     ]);
   });

@@ -160,7 +160,11 @@ describe('Given the seed pengelolaan-akses-pengguna, When rendered as Markdown',
   });
 
   it("Then each row's symbol marker is in its actor's column, and the exits say where they go", () => {
-    const row = (n: string) => md.split('\n').find((l) => l.startsWith(`| ${n} | `))!.split(' | ');
+    const row = (n: string) =>
+      md
+        .split('\n')
+        .find((l) => l.startsWith(`| ${n} | `))!
+        .split(' | ');
     // No, Uraian, then Kepala Bidang Aptika, Administrator, Pengguna.
     expect(row('1').slice(2, 5)).toEqual(['', '', '`( )` ↓']);
     expect(row('3').slice(2, 5)).toEqual(['`< >` ↓ Disetujui →A Tidak disetujui', '', '']);

@@ -35,7 +35,23 @@ describe('Given sop new permohonan-surat-keterangan', () => {
   });
 
   it('Then each section is commented with its name in the document', () => {
-    for (const name of ['Identitas SOP', 'Dasar Hukum', 'Kualifikasi Pelaksana', 'Keterkaitan', 'Peralatan/Perlengkapan', 'Peringatan', 'Pencatatan dan Pendataan', 'Pelaksana', 'Prosedur', 'Uraian Prosedur', 'Kelengkapan', 'Waktu', 'Output', 'Keterangan', 'Ends']) {
+    for (const name of [
+      'Identitas SOP',
+      'Dasar Hukum',
+      'Kualifikasi Pelaksana',
+      'Keterkaitan',
+      'Peralatan/Perlengkapan',
+      'Peringatan',
+      'Pencatatan dan Pendataan',
+      'Pelaksana',
+      'Prosedur',
+      'Uraian Prosedur',
+      'Kelengkapan',
+      'Waktu',
+      'Output',
+      'Keterangan',
+      'Ends',
+    ]) {
       expect(text).toContain(name);
     }
   });

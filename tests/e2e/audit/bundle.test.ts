@@ -58,7 +58,9 @@ const linesOf = (file: string) => readFileSync(file, 'utf8').trimEnd().split('\n
 /** Writes the lines as a bundle, with the trailer recomputed as a careful forger would. */
 function forge(lines: string[], name: string): string {
   const body = lines.slice(0, -1);
-  const digest = createHash('sha256').update(body.map((l) => l + '\n').join('')).digest('hex');
+  const digest = createHash('sha256')
+    .update(body.map((l) => l + '\n').join(''))
+    .digest('hex');
   const file = join(f.dir, name);
   writeFileSync(file, [...body, JSON.stringify({ end: { lines: body.length, sha256: digest } })].join('\n') + '\n');
   return file;
@@ -78,7 +80,7 @@ describe('Given bundles exported from the store: the whole store, and one instan
     expect(i.report).toMatchObject({ ok: true, instance: f.atDecision, instances: 1 });
   });
 
-  it('then the bundle of one instance carries the other instances\' entries by digest only: none of their content', () => {
+  it("then the bundle of one instance carries the other instances' entries by digest only: none of their content", () => {
     const text = readFileSync(one, 'utf8');
     expect(text).toContain('Pengecualian aplikasi absensi');
     expect(text).not.toContain('Pengecualian jaringan tamu');
@@ -91,7 +93,7 @@ describe('Given bundles exported from the store: the whole store, and one instan
 });
 
 describe('Given a tampered bundle, then verify --bundle exits 1 and names the break', () => {
-  it('when an entry\'s payload is edited and nothing else, then the trailer digest and the chain both say so', () => {
+  it("when an entry's payload is edited and nothing else, then the trailer digest and the chain both say so", () => {
     const text = readFileSync(all, 'utf8').replace('Risiko terlalu tinggi', 'Risiko rendah');
     const file = join(f.dir, 'edited.sopbundle');
     writeFileSync(file, text);
@@ -100,7 +102,7 @@ describe('Given a tampered bundle, then verify --bundle exits 1 and names the br
     expect(r.report.breaks.map((b) => b.code)).toEqual(expect.arrayContaining(['bundle.invalid', 'chain.content']));
   });
 
-  it('when an entry\'s payload is edited and the trailer recomputed, then it is chain.content at that entry', () => {
+  it("when an entry's payload is edited and the trailer recomputed, then it is chain.content at that entry", () => {
     const lines = linesOf(all);
     const [line, at] = entryLines(lines).find(([l]) => l.includes('Risiko terlalu tinggi'))!;
     lines[at] = line.replace('Risiko terlalu tinggi', 'Risiko rendah');
@@ -149,7 +151,7 @@ describe('Given a tampered bundle, then verify --bundle exits 1 and names the br
     expect(r.report.breaks.map((b) => b.code)).toContain('definition.changed');
   });
 
-  it('when an instance\'s recorded state is edited, then it is replay.state for that instance', () => {
+  it("when an instance's recorded state is edited, then it is replay.state for that instance", () => {
     const lines = linesOf(one);
     const at = lines.findIndex((l) => l.startsWith('{"instance"'));
     lines[at] = lines[at]!.replace('"status":"active"', '"status":"cancelled"');
@@ -167,7 +169,10 @@ describe('Given a tampered bundle, then verify --bundle exits 1 and names the br
     const header = JSON.parse(cut[0]!);
     header.head = { seq: JSON.parse(keep[0]).entry.seq, hash: JSON.parse(keep[0]).entry.hash };
     cut[0] = JSON.stringify(header);
-    const file = forge(cut.filter((l) => !l.includes(f.fresh) || l.startsWith('{"entry"')), 'cut.sopbundle');
+    const file = forge(
+      cut.filter((l) => !l.includes(f.fresh) || l.startsWith('{"entry"')),
+      'cut.sopbundle',
+    );
     expect(verifyBundle(file).report.breaks).toEqual([]);
     const r = verifyBundle(file, '--checkpoint', checkpoint);
     expect(r.code).toBe(1);

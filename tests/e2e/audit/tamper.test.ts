@@ -97,11 +97,22 @@ describe('Given a store whose log was tampered with', () => {
       d.prepare('UPDATE log SET seq = -seq WHERE seq > ?').run(before.seq);
       d.prepare('UPDATE log SET seq = -seq + 1 WHERE seq < 0').run();
       const forged = {
-        seq: before.seq + 1, kind: 'event', instanceId: f.atDecision, version: null, at: before.at,
+        seq: before.seq + 1,
+        kind: 'event',
+        instanceId: f.atDecision,
+        version: null,
+        at: before.at,
         payload: JSON.stringify({ by: { osUser: 'x', user: 'rina' }, reason: 'auth.not-actor: forged', step: 'persetujuan-permohonan', type: 'refused' }),
       };
       d.prepare('INSERT INTO log (seq, kind, instance_id, version, at, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-        forged.seq, forged.kind, forged.instanceId, forged.version, forged.at, forged.payload, before.hash, chainHash(before.hash, forged, forged.payload),
+        forged.seq,
+        forged.kind,
+        forged.instanceId,
+        forged.version,
+        forged.at,
+        forged.payload,
+        before.hash,
+        chainHash(before.hash, forged, forged.payload),
       );
     });
     const { code, report } = verify(db);
@@ -184,7 +195,7 @@ describe('Given a store whose definitions, cached state, outputs or users were t
   it('when the definition that instances pinned is changed (a waktu), then verify exits 1: definition.changed', () => {
     const db = copyStore(f);
     tamper(db, (d) => {
-      const n = d.prepare("UPDATE definitions SET body = replace(body, '\"timeText\":\"10 Menit\"', '\"timeText\":\"99 Menit\"')").run().changes;
+      const n = d.prepare('UPDATE definitions SET body = replace(body, \'"timeText":"10 Menit"\', \'"timeText":"99 Menit"\')').run().changes;
       expect(n).toBe(1);
     });
     const { code, report } = verify(db);
@@ -230,7 +241,7 @@ describe('Given a store whose definitions, cached state, outputs or users were t
     expect(report.breaks.map((b) => b.code)).toEqual(['blob.changed']);
   });
 
-  it('when a role is granted behind the log\'s back, then verify exits 1: users.state', () => {
+  it("when a role is granted behind the log's back, then verify exits 1: users.state", () => {
     const db = copyStore(f);
     tamper(db, (d) => d.prepare("INSERT INTO user_roles (user, role) VALUES ('sari', 'kepala-bidang-persandian')").run());
     const { code, report } = verify(db);

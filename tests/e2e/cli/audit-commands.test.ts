@@ -42,7 +42,11 @@ describe('sop replay', () => {
     const out = JSON.parse(run('replay', f.finished, '--json').stdout);
     expect(out).toMatchObject({ id: f.finished, sop: 'pengecualian-smki', revision: 1, matches: true, breaks: [], until: null });
     expect(out.events.map((e: { type: string; version: number | null }) => [e.type, e.version])).toEqual([
-      ['started', 1], ['completed', 2], ['completed', 3], ['refused', null], ['completed', 4],
+      ['started', 1],
+      ['completed', 2],
+      ['completed', 3],
+      ['refused', null],
+      ['completed', 4],
     ]);
     expect(out.final).toEqual(out.recorded);
   });

@@ -29,7 +29,12 @@ describe('sop validate', () => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ valid: true, errors: 0, warnings: 1 });
-    expect(out.files.map((f: { id: string }) => f.id).filter(Boolean).sort()).toEqual(SEEDS);
+    expect(
+      out.files
+        .map((f: { id: string }) => f.id)
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(SEEDS);
     expect(out.files.map((f: { file: string }) => f.file)).toContain('sops/calendar.yaml');
     const warning = out.files.flatMap((f: { problems: unknown[] }) => f.problems)[0];
     expect(warning).toMatchObject({ code: 'step.duplicate-number', severity: 'warning', path: 'steps[6].number' });

@@ -9,7 +9,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { ROOT, sop, SOPS, STACK_TRACE, tempDir } from '../../helpers/cli.js';
 
-const PACKAGED = readdirSync(SOPS).filter((f) => f.endsWith('.yaml')).sort();
+const PACKAGED = readdirSync(SOPS)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 const SCHEMAS = ['calendar.schema.json', 'sop.schema.json'];
 const published = (name: string) => JSON.parse(readFileSync(join(ROOT, 'schemas', name), 'utf8')) as Record<string, unknown>;
 /** A packaged file without its own schema modeline (the repository's points at ../schemas/). */
@@ -82,7 +84,7 @@ describe('sop init --examples', () => {
   it('Given a SOP folder that holds SOP files already, Then it refuses (exit 1): nothing is written, not even the database', () => {
     const cwd = tempDir();
     mkdirSync(join(cwd, 'sops'));
-    const own = 'id: izin-kantor\n# the office\'s own SOP, not to be touched\n';
+    const own = "id: izin-kantor\n# the office's own SOP, not to be touched\n";
     writeFileSync(join(cwd, 'sops', 'izin-kantor.yaml'), own);
     const r = sop(['init', '--admin', 'kepala', '--examples'], { cwd });
     expect(r.code).toBe(1);

@@ -10,8 +10,7 @@ import { sop, tempDir, SOPS, STACK_TRACE } from '../../helpers/cli.js';
 describe('Given a new office database', () => {
   const dir = tempDir();
   const db = join(dir, 'kantor.db');
-  const run = (args: string[], as?: string, input?: string) =>
-    sop(['--db', db, '--sops', SOPS, ...(as ? ['--as', as] : []), ...args], input === undefined ? {} : { input });
+  const run = (args: string[], as?: string, input?: string) => sop(['--db', db, '--sops', SOPS, ...(as ? ['--as', as] : []), ...args], input === undefined ? {} : { input });
   let id = '';
 
   beforeAll(() => {
@@ -139,7 +138,13 @@ describe('Given a new office database', () => {
   });
 
   it('an unknown instance is refused with a hint, exit 1', () => {
-    for (const cmd of [['status', 'nope'], ['advance', 'nope'], ['history', 'nope'], ['output', 'nope', 'x'], ['cancel', 'nope', '--reason', 'x']]) {
+    for (const cmd of [
+      ['status', 'nope'],
+      ['advance', 'nope'],
+      ['history', 'nope'],
+      ['output', 'nope', 'x'],
+      ['cancel', 'nope', '--reason', 'x'],
+    ]) {
       const r = run(cmd, 'kepala');
       expect(r.code, cmd.join(' ')).toBe(1);
       expect(r.stderr).toContain('[instance.unknown]');
@@ -182,7 +187,28 @@ describe('every command has --help', () => {
     expect(commands).toEqual(expect.arrayContaining(['validate', 'catalog', 'show', 'init', 'user', 'start', 'tasks', 'status', 'advance', 'list', 'cancel', 'output', 'history', 'demo']));
   });
 
-  for (const c of ['validate', 'catalog', 'show', 'init', 'user', 'user add', 'user list', 'user grant', 'user revoke', 'user set-roles', 'user remove', 'start', 'tasks', 'status', 'advance', 'list', 'cancel', 'output', 'history', 'demo']) {
+  for (const c of [
+    'validate',
+    'catalog',
+    'show',
+    'init',
+    'user',
+    'user add',
+    'user list',
+    'user grant',
+    'user revoke',
+    'user set-roles',
+    'user remove',
+    'start',
+    'tasks',
+    'status',
+    'advance',
+    'list',
+    'cancel',
+    'output',
+    'history',
+    'demo',
+  ]) {
     it(`sop ${c} --help`, () => {
       const r = sop([...c.split(' '), '--help']);
       expect(r.code).toBe(0);

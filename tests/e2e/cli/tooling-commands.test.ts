@@ -66,8 +66,15 @@ describe('sop paths', () => {
     expect(out.paths.map((p: { total: { text: string } }) => p.total.text)).toEqual(['1 Jam 40 Menit', '2 Hari + 3 Jam 30 Menit', '3 Hari + 2 Jam', '5 Hari + 3 Jam 50 Menit']);
     expect(out.paths[0]).toMatchObject({ number: 1, end: { id: 'tidak-perlu', outcome: 'tidak-perlu' }, shortest: true, longest: false, loops: [], untimedSteps: 0 });
     expect(out.paths[0].steps[0]).toEqual({
-      id: 'pemantauan-security-patch', number: '1', activity: 'Melakukan pemantauan/monitoring Security Patch', actor: 'administrator', actorName: 'Administrator',
-      time: { amount: 10, unit: 'minute' }, timeText: '10 Menit', choice: null, again: false,
+      id: 'pemantauan-security-patch',
+      number: '1',
+      activity: 'Melakukan pemantauan/monitoring Security Patch',
+      actor: 'administrator',
+      actorName: 'Administrator',
+      time: { amount: 10, unit: 'minute' },
+      timeText: '10 Menit',
+      choice: null,
+      again: false,
     });
     expect(out.paths[3].loops).toEqual([{ from: 'implementasi-security-patch', to: 'perencanaan-implementasi', label: 'Terjadi Anomali' }]);
     expect(out.paths[3].actors.map((a: { id: string }) => a.id)).toEqual(['administrator', 'pengelola-tim-teknis', 'kepala-bidang-persandian']);
@@ -79,7 +86,10 @@ describe('sop paths', () => {
       const next = i === 13 ? 'selesai' : `k${i + 1}`;
       return `  - { id: k${i}, number: ${i + 1}, activity: Keputusan ${i + 1}, actor: petugas, time: 5 Menit, exits: [{ label: Ya, to: ${next} }, { label: Tidak, to: ${next} }] }`;
     });
-    writeFileSync(join(dir, 'banyak.yaml'), `id: banyak\nrevision: 1\nidentity: { agency: A, unit: U, number: N, name: Banyak, createdOn: 2025-01-01, effectiveOn: 2025-01-01 }\nactors: [{ id: petugas, name: Petugas }]\nsteps:\n${steps.join('\n')}\nends: [{ id: selesai, outcome: selesai }]\n`);
+    writeFileSync(
+      join(dir, 'banyak.yaml'),
+      `id: banyak\nrevision: 1\nidentity: { agency: A, unit: U, number: N, name: Banyak, createdOn: 2025-01-01, effectiveOn: 2025-01-01 }\nactors: [{ id: petugas, name: Petugas }]\nsteps:\n${steps.join('\n')}\nends: [{ id: selesai, outcome: selesai }]\n`,
+    );
     const r = sop(['--sops', dir, 'paths', 'banyak']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('[paths.too-many]');

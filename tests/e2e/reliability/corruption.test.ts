@@ -184,7 +184,7 @@ describe('Given a store whose newest log entry has flipped bytes inside its payl
   });
 });
 
-describe("Given a store whose log root page is damaged (its page type byte zeroed)", () => {
+describe('Given a store whose log root page is damaged (its page type byte zeroed)', () => {
   const damage = (f: string) => overwrite(f, offsetOf(pagesOf('log')[0]!) + (pagesOf('log')[0] === 1 ? 100 : 0), Buffer.from([0x00]));
 
   it('then every write is refused: the store is damaged (exit 1), and the file keeps its bytes', () => {

@@ -97,7 +97,7 @@ export async function crashRun(options) {
         check(db, reported);
         stats.checks++;
       }
-      await command.after?.();
+      command.after?.();
       options.onKill?.(stats);
     }
     stats.reported += reported.size;
@@ -184,7 +184,9 @@ async function nextCommand(db, state, payload) {
       kind: 'role',
       requestId: rid,
       argv: ['user', verb, state.spare, 'kepala-bidang-aptika', '--as', ADMIN, '--request-id', rid],
-      after: () => (state.spareHas = !state.spareHas),
+      after: () => {
+        state.spareHas = !state.spareHas;
+      },
     };
   }
   const id = active[Math.floor(Math.random() * active.length)];
@@ -325,8 +327,13 @@ export function checkInvariants(db, reported = new Map()) {
   const conn = new Database(db, { fileMustExist: true });
   try {
     const integrity = conn.pragma('integrity_check', { simple: true });
-    if (integrity !== 'ok') throw new Error(`integrity_check: ${integrity}`);
-    const requests = new Map(conn.prepare('SELECT id, command, log_seq FROM requests').all().map((r) => [r.id, r]));
+    if (integrity !== 'ok') throw new Error(`integrity_check: ${String(integrity)}`);
+    const requests = new Map(
+      conn
+        .prepare('SELECT id, command, log_seq FROM requests')
+        .all()
+        .map((r) => [r.id, r]),
+    );
     for (const [id, kind] of reported) {
       if (!requests.has(id)) throw new Error(`the ${kind} ${id} reported success, but its request is not recorded`);
     }

@@ -17,19 +17,7 @@ import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { CLI, SOPS, tempDir } from '../../helpers/cli.js';
 import { openOffice } from '../../helpers/engine.js';
-import {
-  NASTY,
-  commands,
-  describeStats,
-  expectSafe,
-  freshInstance,
-  inProcess,
-  makeFuzzStore,
-  newStats,
-  seed,
-  snapshot,
-  type Outcome,
-} from '../../reliability/fuzz-cli-cases.js';
+import { NASTY, commands, describeStats, expectSafe, freshInstance, inProcess, makeFuzzStore, newStats, seed, snapshot, type Outcome } from '../../reliability/fuzz-cli-cases.js';
 
 const PROCESS_CASES = 20;
 /**
@@ -100,7 +88,11 @@ describe('Given hostile values in every slot of the commands', () => {
     const cases = fc.sample(
       fc.tuple(
         fc.integer({ min: 0, max: commands.length - 1 }),
-        fc.oneof(fc.constantFrom(...NASTY.filter((n) => !n.includes('\u0000') && n.length < 100_000)), fc.string({ unit: 'grapheme', maxLength: 30 }).filter((s) => !s.includes('\u0000')), fc.constantFrom('x', 'é', "'").map((c) => c.repeat(60_000))),
+        fc.oneof(
+          fc.constantFrom(...NASTY.filter((n) => !n.includes('\u0000') && n.length < 100_000)),
+          fc.string({ unit: 'grapheme', maxLength: 30 }).filter((s) => !s.includes('\u0000')),
+          fc.constantFrom('x', 'é', "'").map((c) => c.repeat(60_000)),
+        ),
       ),
       { numRuns: PROCESS_CASES, ...(seed === undefined ? {} : { seed }) },
     );

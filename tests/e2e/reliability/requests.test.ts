@@ -23,7 +23,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('Given the built CLI as separate processes', () => {
-  it('when a script runs sop start with its own request id, times out, and runs it again, then the second process answers the first one\'s instance id', () => {
+  it("when a script runs sop start with its own request id, times out, and runs it again, then the second process answers the first one's instance id", () => {
     const env = { SOP_DB: db, SOP_DIR: SOPS };
     const first = sop(['start', 'pengecualian-smki', '--as', 'sari', '--title', 'Permohonan skrip', '--request-id', 'script-7f3a'], { cwd: dir, env });
     const second = sop(['start', 'pengecualian-smki', '--as', 'sari', '--title', 'Permohonan skrip', '--request-id', 'script-7f3a'], { cwd: dir, env });

@@ -146,12 +146,7 @@ describe('Given 10 instances of pengelolaan-akses-pengguna waiting at step 2, an
   it('then every instance has exactly one completion of each raced step and stands at step 4', async () => {
     for (const id of instances) {
       const entries = await history(id);
-      expect(entries.map((e) => `${e.type}:${e.step ?? ''}`)).toEqual([
-        'started:',
-        'completed:usulan-pengguna-baru',
-        'completed:penerimaan-usulan',
-        'completed:verifikasi-persetujuan',
-      ]);
+      expect(entries.map((e) => `${e.type}:${e.step ?? ''}`)).toEqual(['started:', 'completed:usulan-pengguna-baru', 'completed:penerimaan-usulan', 'completed:verifikasi-persetujuan']);
       expect(entries[3]!.choice).toBe('disetujui');
     }
     const listed = JSON.parse(run(['list', '--sop', 'pengelolaan-akses-pengguna', '--json']).stdout) as { id: string; current: string }[];

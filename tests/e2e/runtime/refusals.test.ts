@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Engine } from '../../../engine/index.js';
+import type { Engine, InstanceHistory, StatusView } from '../../../engine/index.js';
 import { officeWith, openOffice } from '../../helpers/engine.js';
 import { sop, spawnSop as spawnCli, tempDir, SOPS, STACK_TRACE } from '../../helpers/cli.js';
 
@@ -37,15 +37,15 @@ async function as<T>(user: string, fn: (e: Engine) => Promise<T>): Promise<T> {
 const run = (args: string[]) => sop(args, { cwd: dir, env: { SOP_DB: db, SOP_DIR: SOPS } });
 
 /** A read command's --json output, run as a child process without waiting for the others. */
-async function readJson(args: string[]): Promise<any> {
+async function readJson<T>(args: string[]): Promise<T> {
   const r = await spawnCli(args, { cwd: dir, env: { SOP_DB: db, SOP_DIR: SOPS } });
   if (r.code !== 0) throw new Error(`sop ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-  return JSON.parse(r.stdout);
+  return JSON.parse(r.stdout) as T;
 }
 
 /** The same views in-process (the CLI prints exactly these as JSON). */
-const viewsNow = (instance: string): Promise<any> =>
-  as('admin', async (e) => JSON.parse(JSON.stringify({ status: await e.instances.status(instance), history: await e.instances.history(instance) })));
+const viewsNow = (instance: string): Promise<{ status: StatusView; history: InstanceHistory }> =>
+  as('admin', async (e) => JSON.parse(JSON.stringify({ status: await e.instances.status(instance), history: await e.instances.history(instance) })) as { status: StatusView; history: InstanceHistory });
 
 interface Snapshot {
   log: { seq: number; kind: string; instance_id: string | null; version: number | null; at: string; payload: string }[];
@@ -123,20 +123,20 @@ async function expectRecordedRefusal(instance: string, args: string[], e: Expect
   expect(after.blobs).toEqual(before.blobs);
 
   // What the operator sees: one more history entry, the refusal with its reason; the status unchanged.
-  const [history, status] = await Promise.all([readJson(['history', instance, '--json']), readJson(['status', instance, '--json'])]);
+  const [history, status] = await Promise.all([readJson<InstanceHistory>(['history', instance, '--json']), readJson<StatusView>(['status', instance, '--json'])]);
   expect(history.entries).toHaveLength(historyBefore.entries.length + 1);
   expect(history.entries.slice(0, -1)).toEqual(historyBefore.entries);
   const refused = history.entries.at(-1);
   expect(refused).toMatchObject({ type: 'refused', user: e.user, step: e.step, outputs: [], timing: null });
-  expect(refused.reason).toMatch(new RegExp(`^${e.code.replace('.', '\\.')}: `));
-  expect(refused.reason).toMatch(e.why);
+  expect(refused?.reason).toMatch(new RegExp(`^${e.code.replace('.', '\\.')}: `));
+  expect(refused?.reason).toMatch(e.why);
 
   const essentials = (s: typeof status) => ({
     version: s.version,
     status: s.status,
     outcome: s.outcome,
     updatedAt: s.updatedAt,
-    current: s.current.map((c: { step: string; activatedAt: string; dueAt: string | null; assignee: string | null }) => [c.step, c.activatedAt, c.dueAt, c.assignee]),
+    current: s.current.map((c) => [c.step, c.activatedAt, c.dueAt, c.assignee]),
   });
   expect(essentials(status)).toEqual(essentials(statusBefore));
 }
@@ -272,7 +272,7 @@ describe('Given the instance at the decision "Persetujuan Permohonan Pengecualia
       step: 'persetujuan-permohonan',
     });
     const h = (await viewsNow(smki)).history;
-    expect(h.entries.at(-1).choice).toBe('mungkin');
+    expect(h.entries.at(-1)?.choice).toBe('mungkin');
   });
 
   it('when tekno, neither its starter (ani) nor an administrator, cancels it, then it is refused with auth.not-allowed and recorded', async () => {

@@ -108,7 +108,16 @@ beforeAll(async () => {
       [USERS.kabid, 'disposisi-admin', {}],
       [USERS.sysadmin, 'enkripsi-logbook', {}],
       [USERS.sysadmin, 'kirim-logbook-ke-pengguna', { outputs: [{ id: 'file-terenkripsi', value: 'logbook.zip (terenkripsi)' }] }],
-      [USERS.pengguna, 'kirim-logbook-ke-administrator', { outputs: [{ id: 'file-terenkripsi-terisi', value: 'logbook-terisi.zip' }, { id: 'file-form-logbook-pengguna', value: 'form logbook' }] }],
+      [
+        USERS.pengguna,
+        'kirim-logbook-ke-administrator',
+        {
+          outputs: [
+            { id: 'file-terenkripsi-terisi', value: 'logbook-terisi.zip' },
+            { id: 'file-form-logbook-pengguna', value: 'form logbook' },
+          ],
+        },
+      ],
       [USERS.sysadmin, 'input-data-logbook', {}],
     ];
     for (const [user, step, options] of walk) await office.as(user).instances.advance(id, { step, ...options });
@@ -123,7 +132,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('Given an instance of pengelolaan-akses-pengguna at step 9 "kirim-akun", whose password-sementara is sensitive', () => {
   it('the step is where the walk left it, and it asks for the sensitive output', () => {
     const st = JSON.parse(run(['status', id, '--json']).stdout);
-    expect(st.current[0]).toMatchObject({ step: 'kirim-akun', outputs: [{ id: 'username', sensitive: false }, { id: 'password-sementara', sensitive: true }] });
+    expect(st.current[0]).toMatchObject({
+      step: 'kirim-akun',
+      outputs: [
+        { id: 'username', sensitive: false },
+        { id: 'password-sementara', sensitive: true },
+      ],
+    });
   });
 
   it('when the password is given on the command line with --output, then it is refused (exit 1) and the value is nowhere: not on stderr, not in the history, not in the files', () => {
@@ -187,7 +202,7 @@ describe('Given an instance of pengelolaan-akses-pengguna at step 9 "kirim-akun"
       if (holder.open) holder.close();
     });
 
-    it('then, while it waited for the password, the process\'s argument list and environment held none of it (the username given beside it is in the arguments: the control)', () => {
+    it("then, while it waited for the password, the process's argument list and environment held none of it (the username given beside it is in the arguments: the control)", () => {
       expect(seen.cmdline).toContain(`username=${USERNAME}`);
       expect(seen.cmdline).toContain('advance');
       expect(seen.cmdline).not.toContain(PASSWORD);
@@ -215,7 +230,10 @@ describe('Given an instance of pengelolaan-akses-pengguna at step 9 "kirim-akun"
       const h = JSON.parse(run(['history', id, '--json']).stdout);
       const done = h.entries.at(-1);
       expect(done).toMatchObject({ type: 'completed', step: 'kirim-akun', user: USERS.sysadmin });
-      expect(done.outputs).toEqual([{ id: 'username', sha256: expect.any(String), size: USERNAME.length }, { id: 'password-sementara', given: true }]);
+      expect(done.outputs).toEqual([
+        { id: 'username', sha256: expect.any(String), size: USERNAME.length },
+        { id: 'password-sementara', given: true },
+      ]);
     });
 
     it('then no read command, with or without --json, prints it; and sop output says the password was given but never stored (exit 1)', async () => {
@@ -242,7 +260,9 @@ describe('Given an instance of pengelolaan-akses-pengguna at step 9 "kirim-akun"
         expect(r.code, what).toBe(sensitive ? 1 : 0);
         if (sensitive) {
           expect(r.stdout).toBe('');
-          expect(r.stderr).toMatch(new RegExp(`output "password-sementara" is sensitive: it was given by ${USERS.sysadmin.replace('.', '\\.')} at \\d{4}-\\d\\d-\\d\\dT[^ ]+, and its value was never stored \\[output\\.sensitive\\]`));
+          expect(r.stderr).toMatch(
+            new RegExp(`output "password-sementara" is sensitive: it was given by ${USERS.sysadmin.replace('.', '\\.')} at \\d{4}-\\d\\d-\\d\\dT[^ ]+, and its value was never stored \\[output\\.sensitive\\]`),
+          );
         }
       }
       // The control: the username given beside it is read back, byte for byte.

@@ -18,21 +18,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryEntry, StatusView } from '../../../engine/index.js';
 import { SOPS, STACK_TRACE, spawnSop, tempDir, type CliResult } from '../../helpers/cli.js';
-import {
-  ADMIN,
-  Visits,
-  bySop,
-  casePeople,
-  entryOf,
-  expectCurrent,
-  expectEnded,
-  expectedHistory,
-  noteFor,
-  outputValue,
-  pathsOf,
-  roleHolders,
-  secretValue,
-} from '../../runtime/walk-helpers.js';
+import { ADMIN, Visits, bySop, casePeople, entryOf, expectCurrent, expectEnded, expectedHistory, noteFor, outputValue, pathsOf, roleHolders, secretValue } from '../../runtime/walk-helpers.js';
 
 // --- the CLI, asynchronously ----------------------------------------------
 
