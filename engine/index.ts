@@ -37,7 +37,7 @@ export type { Break, BreakCode } from './audit/breaks.js';
 export type { BundleHeader, BundleSummary } from './audit/bundle.js';
 export type { ReplayView, ReplayStep } from './audit/replay-view.js';
 export type { ComplianceReport, SopReport, StepReport, ActorReport, OverdueStep, OpenInstance, Figures, Verdict } from './audit/report.js';
-export { DEFAULT_TARGET } from './audit/report.js';
+export { DEFAULT_TARGET } from './audit/report-target.js';
 export type { Validation, ValidatedFile } from './definition/validate.js';
 export type { SopPaths, SopPath, PathStep } from './tooling/paths.js';
 export type { SkeletonOptions } from './tooling/skeleton.js';

@@ -15,6 +15,7 @@ import type { RuntimeState } from '../machine/instance-state.js';
 import type { StoredEvent, Store } from '../store/index.js';
 import { SopError } from '../errors.js';
 import { byText } from '../text-order.js';
+import { DEFAULT_TARGET } from './report-target.js';
 
 /** One completion of a step, timed. */
 export interface Execution {
@@ -143,8 +144,6 @@ export interface ReportOptions {
   /** Default 0.8. */
   target?: number;
 }
-
-export const DEFAULT_TARGET = 0.8;
 
 const AGE_BUCKETS: [label: string, maxDays: number][] = [
   ['0-1 days', 1],
