@@ -24,13 +24,13 @@ export function leaveDatabaseToProcessExit(): void {
  * running the command, except for the tools that act for nobody (`anonymous`:
  * validate, show, graph ...), which then do not depend on the OS login.
  */
-export async function withEngine<T>(cmd: Command, fn: (engine: Engine) => Promise<T>, mode: { create?: boolean; anonymous?: boolean } = {}): Promise<T> {
+export async function withEngine<T>(cmd: Command, fn: (engine: Engine) => Promise<T>, mode: { create?: boolean; anonymous?: boolean; sops?: string } = {}): Promise<T> {
   const opts = globalOptions(cmd);
   const engine = await openEngine({
     db: opts.db,
-    sops: opts.sops,
+    sops: mode.sops ?? opts.sops,
     create: mode.create === true,
-    ...(mode.anonymous ? {} : { identity: resolveIdentity(opts.as) }),
+    ...(mode.anonymous ? {} : { identity: resolveIdentity(opts) }),
   });
   try {
     return await fn(engine);

@@ -25,6 +25,18 @@ const HINTS: Partial<Record<ErrorCode, Hint>> = {
       ? `act as ${d.bound}: --as ${d.bound}`
       : `someone with the role acts (see sop user list), or an administrator grants it: sop user grant ${str(d.user, '<user>')} ${str(d.role, '<role>')}`,
   'auth.not-admin': () => 'ask an administrator (see `sop user list`) to do it',
+  'auth.not-you': (d) => `on this machine you are ${str(d.user, '<you>')}; an administrator acts for someone else only as an emergency: --on-behalf-of <user> --emergency-reason "..."`,
+  'auth.unknown-login': (d) => `an administrator binds your login to you: sop user bind <your name> ${str(d.login, '<login>')}`,
+  'auth.not-maintainer': (d) => `an administrator gives the right: sop user rights ${str(d.user, '<user>')} --maintainer`,
+  'auth.no-reason': () => 'say why: --emergency-reason "..."',
+  'calendar.missing': () => 'write the office calendar as calendar.yaml in the SOP folder (see sop schema --for calendar)',
+  'publish.invalid-date': () => 'give the tanggal efektif as YYYY-MM-DD, e.g. --effective 2026-12-01',
+  'sop.not-published': (d) =>
+    list(d.published).length ? `published SOPs: ${list(d.published).join(', ')}; a maintainer publishes it: sop publish ${str(d.sop, '<sop>')}` : `a maintainer publishes it: sop publish ${str(d.sop, '<sop>')}`,
+  'sop.not-yet-effective': (d) => `it can be started from ${str(d.effectiveOn, '<date>')} on`,
+  'store.clock-behind': () => "the machine's clock is behind the record: set it right (NTP), then try again",
+  'store.login-taken': (d) => `unbind it first: sop user unbind ${str(d.user, '<user>')}`,
+  'user.invalid-login': () => 'an OS login is letters, digits, ".", "_" or "-" (as `id -un` prints it)',
   'auth.not-allowed': () => 'ask them, or an administrator',
   'auth.unknown-user': (d) => (d.file !== undefined ? 'say who you are with --as <user> or SOP_USER; an administrator registers people with `sop user add`' : 'see sop user list'),
   'calendar.ambiguous': () => 'keep one calendar file and delete the other',

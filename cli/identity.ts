@@ -1,7 +1,9 @@
 /**
- * Who runs a command: the sop user named by `--as` or SOP_USER, by default
- * the OS login; the OS login is recorded beside it on every event either
- * way, so the history shows both.
+ * Who runs a command on the store file (direct file mode): the sop user
+ * bound to the OS login running it. `--as` (or SOP_USER) may only name that
+ * same person; an administrator acts on someone else's behalf only as an
+ * emergency action, with `--on-behalf-of <user> --emergency-reason <text>`,
+ * recorded as such. The engine checks all of it against the store.
  */
 import { userInfo } from 'node:os';
 import type { Identity } from '../engine/index.js';
@@ -14,7 +16,12 @@ export function osLogin(): string {
   }
 }
 
-export function resolveIdentity(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): Identity {
-  const osUser = osLogin();
-  return { user: explicit || env.SOP_USER || osUser, osUser };
+export function resolveIdentity(options: { as?: string; onBehalfOf?: string; emergencyReason?: string }, env: NodeJS.ProcessEnv = process.env): Identity {
+  const named = options.as || env.SOP_USER || undefined;
+  return {
+    via: 'os-login',
+    osUser: osLogin(),
+    ...(named === undefined ? {} : { user: named }),
+    ...(options.onBehalfOf === undefined ? {} : { onBehalfOf: { user: options.onBehalfOf, reason: options.emergencyReason ?? '' } }),
+  };
 }

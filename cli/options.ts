@@ -10,6 +10,8 @@ export interface GlobalOptions {
   sops: string;
   db: string;
   as?: string;
+  onBehalfOf?: string;
+  emergencyReason?: string;
 }
 
 export function globalOptions(cmd: Command): GlobalOptions {

@@ -40,12 +40,13 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   export: () => import('./commands/export.js').then((m) => m.registerExport),
   report: () => import('./commands/report.js').then((m) => m.registerReport),
   demo: () => import('./commands/demo.js').then((m) => m.registerDemo),
+  publish: () => import('./commands/publish.js').then((m) => m.registerPublish),
   schema: () => import('./commands/schema.js').then((m) => m.registerSchema),
 };
 /** Names defined by a module that defines more than one command, or aliases. */
 const SAME_MODULE: Record<string, string> = { user: 'init', sops: 'catalog' };
 /** Global options that take a value, to find the command name after them. */
-const VALUE_OPTIONS = new Set(['--sops', '--db', '--as']);
+const VALUE_OPTIONS = new Set(['--sops', '--db', '--as', '--on-behalf-of', '--emergency-reason']);
 
 /** The modules a run needs: the named command's, or all of them (help, a typo to suggest for). */
 export async function registersFor(argv: string[]): Promise<Register[]> {
@@ -75,7 +76,9 @@ export function buildProgram(io: Io, registers: Register[]): Command {
     .version(VERSION, '-V, --version', 'print the version')
     .addOption(new Option('--sops <dir>', 'folder of SOP files').env('SOP_DIR').default('sops'))
     .addOption(new Option('--db <file>', 'SQLite file of the history').env('SOP_DB').default('sop.db'))
-    .addOption(new Option('--as <user>', 'act as this sop user (default: SOP_USER, else the OS login)'))
+    .addOption(new Option('--as <user>', 'the sop user you are: only the one your OS login is bound to (default: that one)'))
+    .addOption(new Option('--on-behalf-of <user>', "an administrator's emergency action for this person: recorded as such, with --emergency-reason"))
+    .addOption(new Option('--emergency-reason <text>', 'why the emergency action (required with --on-behalf-of)'))
     .showSuggestionAfterError(true)
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride();

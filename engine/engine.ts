@@ -16,6 +16,8 @@ import type { SopDefinition, Step } from './definition/types.js';
 import type { Checkpoint } from './store/chain.js';
 import { storeFailure } from './store/failures.js';
 import type { User } from './store/types.js';
+import type { Published } from './store/publications.js';
+import type { Profile } from './store/users.js';
 import { Context, Office, type Identity } from './runtime/context.js';
 import { sopsFromFolder, type SopSource } from './runtime/sop-source.js';
 import { requestKey } from './runtime/requests.js';
@@ -24,7 +26,7 @@ import { instanceStatus, type StatusView } from './runtime/status.js';
 import { listInstances, tasks, type ListedInstance, type TaskView } from './runtime/inbox.js';
 import { instanceHistory, type InstanceHistory } from './runtime/history.js';
 import { readOutput, type StoredOutput } from './runtime/outputs.js';
-import { addUser, assertUserName, changeRoles, currentUser, initDatabase, removeUser, type RoleChange } from './runtime/people.js';
+import { addUser, assertUserName, bindLogin, changeRoles, currentUser, initDatabase, removeUser, setProfile, setRights, type NewPerson, type RoleChange } from './runtime/people.js';
 import type { OutputSpec } from './definition/types.js';
 import type { VerifyReport } from './audit/verify.js';
 import type { BundleHeader, BundleSummary } from './audit/bundle.js';
@@ -113,7 +115,7 @@ export class Engine {
     private readonly office: Office,
     readonly identity: Identity | undefined,
   ) {
-    if (identity) assertUserName(identity.user);
+    if (identity?.user !== undefined) assertUserName(identity.user);
     const ctx = new Context(office, identity);
     const call = <T>(fn: () => T | Promise<T>): Promise<T> => guarded(office, fn);
     this.instances = new Instances(ctx, call);
@@ -155,9 +157,13 @@ async function guarded<T>(office: Office, fn: () => T | Promise<T>): Promise<T> 
   }
 }
 
-/** Runs `fn` as the changing request `command`, within its transaction (see Store.transact). */
-function changing<T>(ctx: Context, command: string, args: unknown, requestId: string | undefined, fn: (ctx: Context) => T): T {
-  const key = requestKey({ id: requestId, command, args }, ctx.identity.user);
+/**
+ * Runs `fn` as the changing request `command`, within its transaction (see
+ * Store.transact). The request is fingerprinted with who asks: the person
+ * acting (`by`, when the store cannot say yet: init).
+ */
+function changing<T>(ctx: Context, command: string, args: unknown, requestId: string | undefined, fn: (ctx: Context) => T, by?: string): T {
+  const key = requestKey({ id: requestId, command, args }, by ?? ctx.identity.user);
   return ctx.store.transact(key, (tx) => fn(ctx.within(tx)));
 }
 
@@ -259,20 +265,39 @@ export class People {
     private readonly call: Call,
   ) {}
 
-  /** Creates the store's first administrator, on an empty store only (the acting identity's OS login is recorded). */
-  init(admin: string, options: Changing = {}): Promise<User> {
+  /**
+   * Creates the store's first administrator (also a maintainer), on an
+   * empty store only. In direct file mode the OS login running it is bound
+   * to them, unless `login` names another one.
+   */
+  init(admin: string, options: { login?: string | null; profile?: Profile } & Changing = {}): Promise<User> {
     return this.call(() => {
       // Before the store is opened: a refused init leaves no file behind.
       assertUserName(admin);
-      return changing(this.ctx, 'init', { admin }, options.requestId, (ctx) => initDatabase(ctx, admin));
+      const args = { admin, login: options.login ?? null, profile: options.profile ?? null };
+      return changing(this.ctx, 'init', args, options.requestId, (ctx) => initDatabase(ctx, admin, options), admin);
     });
   }
 
-  /** Registers a person with the roles (SOP actor ids) they hold: administrators only. */
-  add(name: string, options: { roles?: string[]; admin?: boolean } & Changing = {}): Promise<User> {
-    const roles = options.roles ?? [];
-    const admin = options.admin === true;
-    return this.call(() => changing(this.ctx, 'user add', { name, roles, admin }, options.requestId, (ctx) => addUser(ctx, name, roles, admin)));
+  /** Registers a person with the roles (SOP actor ids) they hold, their rights, the OS login bound to them and their profile: administrators only. */
+  add(name: string, person: NewPerson & Changing = {}): Promise<User> {
+    const args = { name, roles: person.roles ?? [], admin: person.admin === true, maintainer: person.maintainer === true, login: person.login ?? null, profile: person.profile ?? null };
+    return this.call(() => changing(this.ctx, 'user add', args, person.requestId, (ctx) => addUser(ctx, name, person)));
+  }
+
+  /** Binds an OS login to a person (null: unbinds): in direct file mode that login acts as them. Administrators only. */
+  bindLogin(name: string, login: string | null, options: Changing = {}): Promise<User> {
+    return this.call(() => changing(this.ctx, 'user bind', { name, login }, options.requestId, (ctx) => bindLogin(ctx, name, login)));
+  }
+
+  /** Sets a person's rights: administrator, maintainer (publishing SOPs). Administrators only. */
+  setRights(name: string, rights: { admin?: boolean; maintainer?: boolean }, options: Changing = {}): Promise<User> {
+    return this.call(() => changing(this.ctx, 'user rights', { name, ...rights }, options.requestId, (ctx) => setRights(ctx, name, rights)));
+  }
+
+  /** Sets how documents name a person (full name, NIP, jabatan): the person, or an administrator. */
+  setProfile(name: string, profile: Profile, options: Changing = {}): Promise<User> {
+    return this.call(() => changing(this.ctx, 'user profile', { name, profile }, options.requestId, (ctx) => setProfile(ctx, name, profile)));
   }
 
   grant(name: string, roles: string[], options: Changing = {}): Promise<User> {
@@ -336,8 +361,8 @@ export class Audit {
   export(scope: BundleHeader['scope'], write: (text: string) => void): Promise<BundleSummary> {
     return this.call(async () => {
       const { writeBundle } = await import('./audit/bundle.js');
-      const { user, osUser } = this.ctx.identity;
-      return writeBundle(this.ctx.store, scope, { user, osUser }, this.ctx.clock(), write);
+      const { user, via, osUser } = this.ctx.identity;
+      return writeBundle(this.ctx.store, scope, { user, via, ...(osUser === undefined ? {} : { osUser }) }, this.ctx.clock(), write);
     });
   }
 
@@ -375,6 +400,53 @@ export class Definitions {
   /** The definition of SOP `id` as the source holds it now, checked. */
   get(id: string): Promise<SopDefinition> {
     return this.call(() => this.ctx.sops.load(id));
+  }
+
+  /**
+   * Publishes SOP `id` of the source (the SOP folder, or memory) from its
+   * tanggal efektif (or `effectiveOn`, YYYY-MM-DD) on: new instances start
+   * with it from that day. A maintainer or an administrator.
+   */
+  publish(id: string, options: { effectiveOn?: string } & Changing = {}): Promise<Published> {
+    return this.call(async () => {
+      const { publishSop } = await import('./runtime/publish.js');
+      return changing(this.ctx, 'publish', { sop: id, effectiveOn: options.effectiveOn ?? null }, options.requestId, (ctx) => publishSop(ctx, id, options));
+    });
+  }
+
+  /** Whether the source has an office calendar of its own to publish (calendar.yaml). */
+  hasCalendar(): Promise<boolean> {
+    return this.call(() => this.ctx.sops.hasCalendar());
+  }
+
+  /** Publishes the office calendar of the source (calendar.yaml): due times count in it from now on. */
+  publishCalendar(options: Changing = {}): Promise<Published> {
+    return this.call(async () => {
+      const { publishCalendar } = await import('./runtime/publish.js');
+      return changing(this.ctx, 'publish calendar', {}, options.requestId, (ctx) => publishCalendar(ctx));
+    });
+  }
+
+  /**
+   * What is published: every publication of SOP `sop` (or of every SOP), in
+   * the order published, with the one in effect today marked; the calendar's.
+   */
+  published(sop?: string): Promise<{ sops: (Published & { inEffect: boolean })[]; calendar: Published | null }> {
+    return this.call(() => {
+      const store = this.ctx.store;
+      const today = this.ctx.today();
+      const all = store.publishedSops(sop);
+      const inEffect = new Set([...new Set(all.map((p) => p.sop!))].map((id) => store.publishedSop(id, today)?.seq).filter((seq): seq is number => seq !== undefined));
+      return { sops: all.map((p) => ({ ...p, inEffect: inEffect.has(p.seq) })), calendar: store.publishedCalendar('9999-12-31')?.published ?? null };
+    });
+  }
+
+  /** The definition of SOP `id` in effect today: what a new instance starts with. */
+  inEffect(id: string): Promise<SopDefinition> {
+    return this.call(async () => {
+      const { publicationInEffect } = await import('./runtime/publish.js');
+      return this.ctx.office.pinnedDefinition(publicationInEffect(this.ctx, id).hash);
+    });
   }
 
   /** Every SOP of the source: id, nomor, nama, steps, actors, total time standard; and the files that are not valid. */
@@ -432,7 +504,7 @@ export class Definitions {
     return this.call(async () => {
       const def = this.ctx.sops.load(id);
       const { sopPaths, workingDayMinutes } = await import('./tooling/paths.js');
-      return sopPaths(def, { minutesPerDay: workingDayMinutes(this.ctx.sops.calendar({})) });
+      return sopPaths(def, { minutesPerDay: workingDayMinutes(this.ctx.sops.calendar()) });
     });
   }
 

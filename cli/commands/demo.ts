@@ -86,6 +86,12 @@ async function runDemo(office: Engine, io: Io): Promise<void> {
   } else if (!(await admin.people.list()).some((u) => u.name === ADMIN && u.isAdmin)) {
     throw new CliError('demo.foreign-database', `${office.db} already holds an office's data; the demo will not write into it`, { hint: 'run it on its own database: sop demo --db demo.db' });
   }
+  // The office runs what is published: the SOP folder's SOPs and calendar (again: a no-op when nothing changed).
+  const before = (await admin.definitions.published()).sops.length;
+  for (const { id } of (await admin.definitions.catalog()).sops) await admin.definitions.publish(id);
+  if (await admin.definitions.hasCalendar()) await admin.definitions.publishCalendar();
+  const published = (await admin.definitions.published()).sops.length - before;
+  if (published > 0) io.out(`published ${published} SOP(s) of ${office.sops} and its office calendar\n`);
   const registered = new Set((await admin.people.list()).map((u) => u.name));
   for (const [name, roles] of PEOPLE) {
     if (registered.has(name)) continue;

@@ -17,6 +17,7 @@
  * chain can be recomputed end to end without disclosing other instances.
  */
 import type { Store, Checkpoint, StoredInstanceRow, RawEventRow, SopEvent } from '../store/index.js';
+import type { ActorMeta } from '../events.js';
 import { GENESIS } from '../store/chain.js';
 import { sha256Hex, sha256Stream } from '../store/sha256.js';
 import type { SopDefinition } from '../definition/types.js';
@@ -32,7 +33,7 @@ export const BUNDLE_FORMAT = 1;
 export interface BundleHeader {
   sopBundle: number;
   exportedAt: string;
-  exportedBy: { user: string; osUser: string };
+  exportedBy: ActorMeta;
   scope: { instance: string } | { all: true };
   anchor: Checkpoint;
   head: Checkpoint;

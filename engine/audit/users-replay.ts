@@ -3,11 +3,16 @@
  * like instance rows are of events: replaying the entries must give them.
  */
 import type { StoredUserRow } from '../store/audit-reads.js';
-import type { UserChange } from '../store/types.js';
+import type { UserChange } from '../events.js';
 import type { Break } from './breaks.js';
 
-interface ReplayedUser {
+export interface ReplayedUser {
   admin: boolean;
+  maintainer: boolean;
+  login: string | null;
+  fullName: string | null;
+  nip: string | null;
+  jabatan: string | null;
   roles: string[];
   createdAt: string;
 }
@@ -25,14 +30,40 @@ export function replayUsers(entries: readonly [seq: number, at: string, payload:
       continue;
     }
     if (change.action === 'init-admin' || change.action === 'add') {
-      users.set(change.user, { admin: change.admin === true, roles: [...(change.roles ?? [])].sort(), createdAt: at });
-    } else if (change.action === 'remove') {
-      users.delete(change.user);
-    } else {
-      const user = users.get(change.user);
-      if (user) user.roles = [...(change.roles ?? [])].sort();
-      else breaks.push({ code: 'users.state', seq, message: `entry ${seq} changes the roles of ${change.user}, who was never added` });
+      users.set(change.user, {
+        admin: change.admin === true,
+        // Entries written before the maintainer right carry none: nobody held it (migration 004 gives none).
+        maintainer: change.maintainer === true,
+        login: change.login ?? null,
+        fullName: change.profile?.fullName ?? null,
+        nip: change.profile?.nip ?? null,
+        jabatan: change.profile?.jabatan ?? null,
+        roles: [...(change.roles ?? [])].sort(),
+        createdAt: at,
+      });
+      continue;
     }
+    if (change.action === 'remove') {
+      users.delete(change.user);
+      continue;
+    }
+    const user = users.get(change.user);
+    const changes =
+      change.action === 'set-roles' || change.action === 'add-roles' || change.action === 'remove-roles' || change.action === 'bind-login' || change.action === 'set-rights' || change.action === 'set-profile';
+    if (!changes) continue;
+    if (!user) {
+      breaks.push({ code: 'users.state', seq, message: `entry ${seq} changes ${change.user}, who was never added` });
+      continue;
+    }
+    if (change.action === 'bind-login') user.login = change.login ?? null;
+    else if (change.action === 'set-rights') {
+      user.admin = change.admin === true;
+      user.maintainer = change.maintainer === true;
+    } else if (change.action === 'set-profile') {
+      user.fullName = change.profile?.fullName ?? null;
+      user.nip = change.profile?.nip ?? null;
+      user.jabatan = change.profile?.jabatan ?? null;
+    } else user.roles = [...(change.roles ?? [])].sort();
   }
   return { users, breaks };
 }
@@ -44,13 +75,25 @@ export function compareUsers(replayed: Map<string, ReplayedUser>, rows: readonly
   for (const row of rows) {
     seen.add(row.name);
     const r = replayed.get(row.name);
-    const roles = row.roles ? row.roles.split('\n') : [];
+    const recorded: ReplayedUser = {
+      admin: row.is_admin === 1,
+      maintainer: row.is_maintainer === 1,
+      login: row.login,
+      fullName: row.full_name,
+      nip: row.nip,
+      jabatan: row.jabatan,
+      roles: row.roles ? row.roles.split('\n') : [],
+      createdAt: row.created_at,
+    };
     if (!r) {
       breaks.push({ code: 'users.state', message: `user ${row.name} is in the users table, but no log entry added them (or one removed them)` });
-    } else if (r.admin !== (row.is_admin === 1) || r.createdAt !== row.created_at || r.roles.join('\n') !== roles.join('\n')) {
+      continue;
+    }
+    const differs = (Object.keys(r) as (keyof ReplayedUser)[]).filter((k) => JSON.stringify(r[k]) !== JSON.stringify(recorded[k]));
+    if (differs.length > 0) {
       breaks.push({
         code: 'users.state',
-        message: `user ${row.name} is recorded as ${describeUser(row.is_admin === 1, roles)}, but the log gives ${describeUser(r.admin, r.roles)}${r.createdAt !== row.created_at ? ` (added ${r.createdAt}, not ${row.created_at})` : ''}`,
+        message: `user ${row.name} is recorded as ${describeUser(recorded)}, but the log gives ${describeUser(r)} (${differs.join(', ')} differ)`,
       });
     }
   }
@@ -60,6 +103,7 @@ export function compareUsers(replayed: Map<string, ReplayedUser>, rows: readonly
   return breaks;
 }
 
-function describeUser(admin: boolean, roles: string[]): string {
-  return `${admin ? 'an administrator' : 'a user'} with roles [${roles.join(', ')}]`;
+function describeUser(u: ReplayedUser): string {
+  const rights = [u.admin ? 'an administrator' : 'a user', ...(u.maintainer ? ['maintainer'] : [])].join(' and ');
+  return `${rights} with roles [${u.roles.join(', ')}]${u.login ? `, login ${u.login}` : ''}`;
 }

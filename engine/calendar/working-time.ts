@@ -248,6 +248,11 @@ function timeOf(d: Date, what: string): number {
 
 // ---- Time zone arithmetic (zone-offset.ts) ------------------------------
 
+/** The office's local date of `date`, as YYYY-MM-DD: the day a tanggal efektif is compared with. */
+export function localDate(date: Date, cal: OfficeCalendar): string {
+  return formatLocal(date, cal).slice(0, 10);
+}
+
 /** The local day and time of day of instant `t`. */
 function localTime(timeZone: string, t: number): { day: DayNumber; ms: number } {
   const local = t + offsetAt(timeZone, t);

@@ -9,12 +9,36 @@ import { SopError } from '../errors.js';
 import type { OfficeCalendar } from '../calendar/calendar.js';
 import type { SopDefinition } from '../definition/types.js';
 import { Store, type WriteTx } from '../store/index.js';
-import type { SopSource, SourceIo } from './sop-source.js';
+import type { SopSource } from './sop-source.js';
+import { DEFAULT_CALENDAR } from '../calendar/calendar.js';
+import { calendarFromJson, type CalendarJson } from '../calendar/calendar-json.js';
+import { localDate } from '../calendar/working-time.js';
+import type { Via } from '../events.js';
+import { printable } from '../text.js';
 
-/** Who acts: the sop user, and the operating-system login the request came from (recorded beside it). */
+/**
+ * Who acts, and how they proved it (recorded on every event they write):
+ * - `via: 'os-login'` (the CLI on the store file): the person is the sop user
+ *   bound to `osUser`, the OS login; `user`, when given, must be that person.
+ * - `via: 'password'` or `'token'` (the server): `user` as the server
+ *   authenticated them, `client` their address.
+ * - `via: 'program'` (the default: a program that embeds the engine, the
+ *   demo, tests): `user` as the program says.
+ * `onBehalfOf` makes the action an administrator's emergency action for
+ * someone else, with a reason on record.
+ */
 export interface Identity {
+  user?: string;
+  via?: Via;
+  osUser?: string;
+  client?: string;
+  onBehalfOf?: { user: string; reason: string };
+}
+
+/** An identity once the store has said who the person is. */
+export interface Person extends Identity {
   user: string;
-  osUser: string;
+  via: Via;
 }
 
 export interface OfficeOptions {
@@ -33,7 +57,7 @@ export class Office {
   readonly clock: () => Date;
   private readonly create: boolean;
   private opened: Store | undefined;
-  private officeCalendar: OfficeCalendar | undefined;
+  private officeCalendar: { seq: number; calendar: OfficeCalendar } | undefined;
   /**
    * One object per stored definition: the XState machine of a definition is
    * built once per object (build-machine.ts), so reading the same
@@ -58,10 +82,23 @@ export class Office {
     return this.opened !== undefined;
   }
 
-  /** The office calendar of the SOP source, read once (through `tx` when a changing command reads it first). */
-  calendar(tx?: WriteTx): OfficeCalendar {
-    this.officeCalendar ??= this.sops.calendar({ store: this.store, tx });
-    return this.officeCalendar;
+  /**
+   * The office calendar that times every waktu: the one published last (the
+   * documented default before any). Read again only when a newer one has
+   * been published, which a long-lived engine (a server) asks each time.
+   */
+  get calendar(): OfficeCalendar {
+    const seq = this.store.latestCalendarSeq();
+    if (this.officeCalendar?.seq !== seq) {
+      const published = seq === 0 ? undefined : this.store.publishedCalendar('9999-12-31');
+      this.officeCalendar = { seq, calendar: published ? calendarFromJson(JSON.parse(published.body) as CalendarJson) : DEFAULT_CALENDAR };
+    }
+    return this.officeCalendar.calendar;
+  }
+
+  /** The office's date today, YYYY-MM-DD: the day a tanggal efektif is compared with. */
+  today(): string {
+    return localDate(this.clock(), this.calendar);
   }
 
   /** The stored definition with this hash, read once; undefined if the store does not keep it. */
@@ -115,11 +152,6 @@ export class Context {
     return this.tx;
   }
 
-  /** Where the SOP source's cache reads and writes. */
-  get sourceIo(): SourceIo {
-    return { store: this.office.store, tx: this.tx };
-  }
-
   get store(): Store {
     return this.office.store;
   }
@@ -127,15 +159,51 @@ export class Context {
     return this.office.clock;
   }
   get calendar(): OfficeCalendar {
-    return this.office.calendar(this.tx);
+    return this.office.calendar;
+  }
+  /** The office's date today, YYYY-MM-DD. */
+  today(): string {
+    return this.office.today();
   }
   get sops(): SopSource {
     return this.office.sops;
   }
 
-  /** Who acts; a use case that records who did it cannot run without one. */
-  get identity(): Identity {
+  /**
+   * Who acts; a use case that records who did it cannot run without one. In
+   * direct file mode the person is the one bound to the OS login: naming
+   * someone else is refused (`auth.not-you`), and a login bound to nobody is
+   * `auth.unknown-login`.
+   */
+  get identity(): Person {
+    this.person ??= resolvePerson(this.office, this.who);
+    return this.person;
+  }
+  private person: Person | undefined;
+
+  /** Who acts, as given, before the store is asked (init, which binds the first login). */
+  get claimed(): Identity {
     if (!this.who) throw new Error('this engine acts for nobody: open it with an identity, or use engine.as(identity)');
     return this.who;
   }
+}
+
+function resolvePerson(office: Office, who: Identity | undefined): Person {
+  if (!who) throw new Error('this engine acts for nobody: open it with an identity, or use engine.as(identity)');
+  const via = who.via ?? 'program';
+  if (via !== 'os-login') {
+    if (!who.user) throw new Error(`an identity that came ${via === 'program' ? 'from a program' : `by ${via}`} names its user`);
+    return { ...who, user: who.user, via };
+  }
+  const login = who.osUser ?? '';
+  const bound = office.store.userByLogin(login);
+  if (!bound) {
+    throw new SopError('auth.unknown-login', `the login "${printable(login)}" is bound to no user of ${office.store.path}`, { data: { login, file: office.store.path, named: who.user ?? null } });
+  }
+  if (who.user !== undefined && who.user !== bound.name) {
+    throw new SopError('auth.not-you', `the login "${printable(login)}" is ${bound.name}; acting as "${printable(who.user)}" is refused`, {
+      data: { login, user: bound.name, named: who.user },
+    });
+  }
+  return { ...who, user: bound.name, via };
 }

@@ -3,6 +3,7 @@
  * choice, the outputs (hashes only; a sensitive one only as given), the note,
  * refused attempts, and each completed step's working time against its waktu.
  */
+import type { Via } from '../events.js';
 import type { Context } from './context.js';
 import { getInstanceOrFail } from './lookup.js';
 import { workingMinutesBetween } from '../calendar/working-time.js';
@@ -11,10 +12,19 @@ import { addWorkingTime } from '../calendar/working-time.js';
 export interface HistoryEntry {
   seq: number;
   at: string;
-  type: 'started' | 'completed' | 'refused' | 'cancelled';
+  type: 'started' | 'completed' | 'refused' | 'cancelled' | 'reassigned';
   user: string;
   role: string | null;
-  osUser: string;
+  /** How the person proved who they are (entries written before this was recorded: 'os-login'). */
+  via: Via;
+  osUser: string | null;
+  client: string | null;
+  /** A deputy (Plt./Plh.) acting in the role for its holder. */
+  deputy: { title: 'Plt.' | 'Plh.'; for: string } | null;
+  /** An administrator's emergency action: for whom, and why. */
+  onBehalfOf: { user: string; reason: string } | null;
+  /** `reassigned`: the case actor, from whom, to whom. */
+  reassigned: { actor: string; from: string; to: string } | null;
   step: string | null;
   stepNumber: string | null;
   stepName: string | null;
@@ -60,7 +70,12 @@ export function instanceHistory(ctx: Context, id: string): InstanceHistory {
       type: ev.type,
       user: ev.by.user,
       role: ev.by.role ?? null,
-      osUser: ev.by.osUser,
+      via: ev.by.via ?? 'os-login',
+      osUser: ev.by.osUser ?? null,
+      client: ev.by.client ?? null,
+      deputy: ev.by.deputy ? { title: ev.by.deputy.title, for: ev.by.deputy.for } : null,
+      onBehalfOf: ev.by.onBehalfOf ?? null,
+      reassigned: ev.type === 'reassigned' ? { actor: ev.actor!, from: ev.from!, to: ev.to! } : null,
       step: ev.step ?? null,
       stepNumber: step?.number ?? null,
       stepName: step?.activity ?? null,

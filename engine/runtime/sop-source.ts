@@ -1,44 +1,37 @@
 /**
- * Where an engine's SOP definitions and office calendar come from: a folder
- * of YAML files (the office's `sops/`), or YAML held in memory by a program
- * that embeds the engine. Either way every definition goes through the same
- * checks (schema, semantics) before anything runs on it.
+ * Where maintainers write and check SOP definitions and the office
+ * calendar before they publish them: a folder of YAML files (the office's
+ * `sops/`), or YAML held in memory by a program that embeds the engine.
+ * Every definition goes through the same checks (schema, semantics). What
+ * runs is never read from here: instances start from what was published
+ * into the store (see publish.ts).
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { SopError } from '../errors.js';
 import type { OfficeCalendar } from '../calendar/calendar.js';
 import { DEFAULT_CALENDAR } from '../calendar/calendar.js';
-import { checkCalendarSource } from '../calendar/load-calendar.js';
+import { CALENDAR_FILES, checkCalendarSource, loadCalendar } from '../calendar/load-calendar.js';
 import type { SopDefinition } from '../definition/types.js';
 import { assertSopDir, checkSopFile, checkSopSource, expandSopPaths, loadSop, type CheckedFile } from '../definition/load.js';
-import { relatedSopsIn, relatedSopsOf } from '../definition/related-lookup.js';
 import { displayPath } from '../definition/display-path.js';
 import { sopFileIn } from '../definition/sop-files.js';
-import { definitionHash } from '../store/definitions.js';
+import { relatedSopsIn, relatedSopsOf } from '../definition/related-lookup.js';
 import { printable } from '../text.js';
-import { cachedCalendar, currentDefinition, sopFileState, type SopFileState, type SourceIo } from './sources.js';
-
-export type { SopFileState, SourceIo };
 
 export interface SopSource {
   /** Where the definitions come from, for messages: the folder as given, or "memory". */
   readonly name: string;
   /** The folder, when they come from one. */
   readonly folder: string | undefined;
-  /**
-   * The definition of SOP `id` as the source holds it now: SopError
-   * `sop.not-found` or `sop.invalid` (with its problems) otherwise.
-   * `stored` is its hash when the store keeps it already (found through the
-   * source cache, without parsing); `storedDefinition` reads one by hash.
-   */
-  current(id: string, io: SourceIo, storedDefinition?: (hash: string) => SopDefinition | undefined): { definition: SopDefinition; stored?: string };
-  /** Whether the source now holds the definition `hash` of `id`, another revision, an invalid one, or none. */
-  state(id: string, hash: string, io: SourceIo): SopFileState;
   /** Whether the source holds SOP `id` (valid or not); SopError `sops.unreadable` when a folder cannot be read. */
   has(id: string): boolean;
-  /** The definition of SOP `id`, read and checked now, without the store (for tools: show, graph, paths, render). */
+  /** The definition of SOP `id`, read and checked now: SopError `sop.not-found` or `sop.invalid` (with its problems) otherwise. */
   load(id: string): SopDefinition;
-  /** The office calendar (the documented default when the source has none). */
-  calendar(io: SourceIo): OfficeCalendar;
+  /** Whether the source has an office calendar of its own (calendar.yaml). */
+  hasCalendar(): boolean;
+  /** Its office calendar, checked (the documented default when it has none). */
+  calendar(): OfficeCalendar;
   /** Every SOP of the source checked, valid or not, with its problems, in id order. */
   checkAll(): CheckedFile[];
 }
@@ -48,14 +41,13 @@ export function sopsFromFolder(folder: string): SopSource {
   return {
     name: displayPath(folder),
     folder,
-    current: (id, io, stored) => currentDefinition(io, folder, id, stored),
     load: (id) => loadSop(folder, id),
     has: (id) => {
       assertSopDir(folder);
       return sopFileIn(folder, id) !== undefined;
     },
-    state: (id, hash, io) => sopFileState(io, folder, id, hash),
-    calendar: (io) => cachedCalendar(io, folder),
+    hasCalendar: () => CALENDAR_FILES.some((name) => existsSync(join(folder, name))),
+    calendar: () => loadCalendar(folder),
     checkAll: () => {
       assertSopDir(folder);
       const related = relatedSopsIn(folder);
@@ -82,26 +74,18 @@ export function sopsInMemory(files: Readonly<Record<string, string>>, options: {
     }
     return checked;
   };
-  const load = (id: string): SopDefinition => {
-    const found = all().get(id);
-    if (!found) throw new SopError('sop.not-found', `no SOP "${printable(id)}" in memory`, { data: { sop: id, source: 'memory', known: [...all().keys()] } });
-    if (!found.definition) throw new SopError('sop.invalid', `${found.file} is not a valid SOP`, { problems: found.problems, data: { sop: id, file: found.file } });
-    return found.definition;
-  };
   let calendar: OfficeCalendar | undefined;
   return {
     name: 'memory',
     folder: undefined,
-    current: (id) => ({ definition: load(id) }),
-    load,
-    has: (id) => Object.hasOwn(files, id),
-    state: (id, hash) => {
-      const def = all().get(id)?.definition;
-      if (!all().has(id)) return { state: 'missing' };
-      if (!def) return { state: 'invalid', file: `${id}.yaml` };
-      const now = definitionHash(def);
-      return now === hash ? { state: 'same' } : { state: 'other', revision: def.revision, hash: now };
+    load: (id) => {
+      const found = all().get(id);
+      if (!found) throw new SopError('sop.not-found', `no SOP "${printable(id)}" in memory`, { data: { sop: id, source: 'memory', known: [...all().keys()] } });
+      if (!found.definition) throw new SopError('sop.invalid', `${found.file} is not a valid SOP`, { problems: found.problems, data: { sop: id, file: found.file } });
+      return found.definition;
     },
+    has: (id) => Object.hasOwn(files, id),
+    hasCalendar: () => options.calendar !== undefined,
     calendar: () => {
       if (options.calendar === undefined) return DEFAULT_CALENDAR;
       if (!calendar) {

@@ -11,6 +11,7 @@ import { isPlainText, printable } from '../text.js';
 import type { Context } from './context.js';
 import { actorMeta, currentUser } from './people.js';
 import { MAX_TITLE } from './limits.js';
+import { publicationInEffect } from './publish.js';
 
 export interface StartOptions {
   title?: string;
@@ -20,7 +21,8 @@ export interface StartOptions {
 
 export function startInstance(ctx: Context, sopId: string, options: StartOptions = {}): Instance<RuntimeState> {
   const me = currentUser(ctx);
-  const { definition: def, stored } = ctx.sops.current(sopId, ctx.sourceIo, (hash) => ctx.office.storedDefinition(hash));
+  const published = publicationInEffect(ctx, sopId);
+  const def = ctx.office.pinnedDefinition(published.hash);
   const title = (options.title ?? def.identity.name).trim();
   if (title.length === 0 || [...title].length > MAX_TITLE || !isPlainText(title)) {
     throw new SopError('start.invalid-title', `the title must be 1 to ${MAX_TITLE} characters of text without control characters`, { data: { max: MAX_TITLE } });
@@ -39,9 +41,8 @@ export function startInstance(ctx: Context, sopId: string, options: StartOptions
   }
   for (const a of caseActors) assignments[a.id] = options.assign?.[a.id] ?? me.name;
 
-  // Stored (once, content-addressed) only now that the start is known to go ahead.
   const tx = ctx.writes;
-  const definitionHash = stored ?? tx.putDefinition(def);
+  const definitionHash = published.hash;
   const state: RuntimeState = { ...initialState(def), assignments };
   const event = { type: 'started' as const, by: actorMeta(ctx), title, assignments };
   // A random id needs no read-then-write; a collision (1 in 2^40 a day) just retries.

@@ -101,21 +101,12 @@ export function instanceStatus(ctx: Context, id: string): StatusView {
   };
 }
 
-/** Whether the SOP source now says something else than the definition the instance is pinned to. */
+/** Whether the publication in effect today is another definition than the one the instance is pinned to. */
 function newerRevision(ctx: Context, pinned: SopDefinition, pinnedHash: string): StatusView['newerRevision'] {
-  const file = ctx.sops.state(pinned.id, pinnedHash, ctx.sourceIo);
-  const where = ctx.sops.name;
-  switch (file.state) {
-    case 'same':
-      return null;
-    case 'missing':
-      return { revision: pinned.revision, note: `the SOP file is gone from ${where}; this instance keeps its own copy` };
-    case 'invalid':
-      return { revision: pinned.revision, note: `the SOP file is now invalid (sop validate ${file.file}); this instance keeps its own copy` };
-    case 'other':
-      return {
-        revision: file.revision,
-        note: `the SOP file now holds revision ${file.revision} (this instance runs revision ${pinned.revision} as it started); new instances use the new one`,
-      };
-  }
+  const now = ctx.store.publishedSop(pinned.id, ctx.today());
+  if (!now || now.hash === pinnedHash) return null;
+  return {
+    revision: now.revision ?? pinned.revision,
+    note: `revision ${now.revision} is published, in effect from ${now.effectiveOn} (this instance runs revision ${pinned.revision} as it started); new instances use the new one`,
+  };
 }

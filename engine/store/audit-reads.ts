@@ -23,6 +23,11 @@ export interface StoredDefinitionRow {
 export interface StoredUserRow {
   name: string;
   is_admin: number;
+  is_maintainer: number;
+  login: string | null;
+  full_name: string | null;
+  nip: string | null;
+  jabatan: string | null;
   created_at: string;
   /** The user's roles, sorted, joined by a newline (roles never contain one). */
   roles: string | null;
@@ -48,7 +53,7 @@ export class AuditReads {
     this.blobRows = db.prepare('SELECT sha256, size, content FROM blobs ORDER BY sha256');
     this.blobOne = db.prepare('SELECT sha256, size, content FROM blobs WHERE sha256 = ?');
     this.userRows = db.prepare(
-      `SELECT u.name, u.is_admin, u.created_at, (SELECT group_concat(role, char(10)) FROM (SELECT role FROM user_roles r WHERE r.user = u.name ORDER BY role)) AS roles
+      `SELECT u.name, u.is_admin, u.is_maintainer, u.login, u.full_name, u.nip, u.jabatan, u.created_at, (SELECT group_concat(role, char(10)) FROM (SELECT role FROM user_roles r WHERE r.user = u.name ORDER BY role)) AS roles
        FROM users u ORDER BY u.name`,
     );
   }

@@ -8,19 +8,20 @@ import type Database from 'better-sqlite3';
 import type { SopDefinition } from '../definition/types.js';
 import { AuditReads } from './audit-reads.js';
 import { Blobs } from './blobs.js';
-import { SourceCache, type SourceKind } from './source-cache.js';
+import { Publications, type Published } from './publications.js';
 import type { Checkpoint } from './chain.js';
 import { Definitions } from './definitions.js';
 import { Instances, type NewInstance } from './instances.js';
 import { Log, type RawLogRow } from './log.js';
 import { openDatabase, type Opened, type OpenOptions } from './open.js';
-import { Users, type NewUser } from './users.js';
+import { Users, type NewUser, type Profile } from './users.js';
 import { Requests, answerAgain, answerOf, type RecordedRequest, type RequestKey } from './requests.js';
 import type { Writer } from './tx.js';
 import { storeFailure } from './failures.js';
 import { SopError } from '../errors.js';
 import { printable } from '../text.js';
-import type { ActorMeta, Appended, BlobRef, Instance, InstanceFilter, InstanceUpdate, LogEntry, Recorded, SopEvent, StoredEvent, User } from './types.js';
+import type { Publication } from '../events.js';
+import type { ActorMeta, UserChange, Appended, BlobRef, Instance, InstanceFilter, InstanceUpdate, LogEntry, Recorded, SopEvent, StoredEvent, User } from './types.js';
 
 export interface StoreOptions extends OpenOptions {
   /** The clock for `at` timestamps; tests pin it. Default: now. */
@@ -43,15 +44,22 @@ export interface WriteTx {
   appendEvent(instanceId: string, expectedVersion: number, event: SopEvent, state: unknown, update?: InstanceUpdate, blobs?: readonly (Uint8Array | string)[]): Appended;
   appendRefusal(instanceId: string | null, expectedVersion: number | null, event: SopEvent): Recorded;
   putDefinition(def: SopDefinition): string;
-  initAdmin(name: string, by: ActorMeta): User;
+  initAdmin(name: string, user: Pick<NewUser, 'login' | 'profile'>, by: ActorMeta): User;
   addUser(name: string, user: NewUser, by: ActorMeta): User;
+  bindLogin(name: string, login: string | null, by: ActorMeta): User;
+  setRights(name: string, rights: { admin: boolean; maintainer: boolean }, by: ActorMeta): User;
+  setProfile(name: string, profile: Profile, by: ActorMeta): User;
+  /** Records a 'user' entry whose facts are kept elsewhere (a password set, a token, a delegation, a signing key); returns its seq. */
+  recordUserChange(change: UserChange): number;
   setRoles(name: string, roles: string[], by: ActorMeta): User;
   addRoles(name: string, roles: string[], by: ActorMeta): User;
   removeRoles(name: string, roles: string[], by: ActorMeta): User;
   removeUser(name: string, by: ActorMeta): void;
   putBlob(content: Uint8Array | string): BlobRef;
-  /** Remembers what a source file holds (see the source cache), as part of this transaction: gone with it if it is rolled back. */
-  cacheSource(key: string, kind: SourceKind, result: string): void;
+  /** Stores an office calendar (content-addressed) once; returns its hash. */
+  putCalendar(calendar: unknown): string;
+  /** Publishes a stored definition or calendar, from `effectiveOn` on. */
+  publish(entry: Omit<Publication, 'action' | 'by' | 'request'>, by: ActorMeta): Published;
 }
 
 export class Store {
@@ -67,7 +75,7 @@ export class Store {
   private readonly requests: Requests;
   private readonly now: () => string;
   private auditReads: AuditReads | undefined;
-  private sourceCache: SourceCache | undefined;
+  private readonly publications: Publications;
   /** The transaction under way, if any: one at a time per connection. */
   private current: TxState | undefined;
 
@@ -85,6 +93,7 @@ export class Store {
     this.users = new Users(db, this.log, now);
     this.blobs = new Blobs(db);
     this.requests = new Requests(db);
+    this.publications = new Publications(db, this.log, now);
   }
 
   /** Opens (creating and migrating as needed) the store at `file`. */
@@ -133,7 +142,7 @@ export class Store {
       const recorded = this.requests.get(request.id);
       if (recorded) return this.answerAgain(request, recorded) as T;
     }
-    const tx: TxState = { request: request?.id, begun: false, closed: false, before: 0, answered: undefined, joining: [] };
+    const tx: TxState = { request: request?.id, begun: false, closed: false, before: 0, answered: undefined };
     this.current = tx;
     let outcome: { value: T } | { error: unknown };
     try {
@@ -232,7 +241,6 @@ export class Store {
       if (!state.begun) {
         this.begin(state);
         state.begun = true;
-        for (const write of state.joining.splice(0)) write();
       }
       return this.writer.savepoint(fn);
     };
@@ -248,21 +256,19 @@ export class Store {
         ),
       appendRefusal: (instanceId, expectedVersion, event) => run(() => this.instances.refuse(instanceId, expectedVersion, event, request)),
       putDefinition: (def) => run(() => this.definitions.put(def, request)),
-      initAdmin: (name, by) => run(() => this.users.initAdmin(name, by, request)),
+      initAdmin: (name, user, by) => run(() => this.users.initAdmin(name, user, by, request)),
+      bindLogin: (name, login, by) => run(() => this.users.bindLogin(name, login, by, request)),
+      setRights: (name, rights, by) => run(() => this.users.setRights(name, rights, by, request)),
+      setProfile: (name, profile, by) => run(() => this.users.setProfile(name, profile, by, request)),
+      recordUserChange: (change) => run(() => this.users.record(change, request)),
       addUser: (name, user, by) => run(() => this.users.add(name, user, by, request)),
       setRoles: (name, roles, by) => run(() => this.users.setRoles(name, roles, by, request)),
       addRoles: (name, roles, by) => run(() => this.users.addRoles(name, roles, by, request)),
       removeRoles: (name, roles, by) => run(() => this.users.removeRoles(name, roles, by, request)),
       removeUser: (name, by) => run(() => this.users.remove(name, by, request)),
       putBlob: (content) => run(() => this.blobs.put(content)),
-      cacheSource: (key, kind, result) => {
-        this.sourceCache ??= new SourceCache(this.db);
-        const cache = this.sourceCache;
-        const write = () => cache.putInTransaction(key, kind, result);
-        // Before the first write there is no transaction yet: the row waits for it, and is dropped if none comes.
-        if (state.begun) write();
-        else state.joining.push(write);
-      },
+      putCalendar: (calendar) => run(() => this.publications.putCalendar(calendar, request)),
+      publish: (entry, by) => run(() => this.publications.publish(entry, by, request)),
     };
   }
 
@@ -344,18 +350,28 @@ export class Store {
   getUser(name: string): User | undefined {
     return this.users.get(name);
   }
-
-  // --- the source cache ----------------------------------------------------
-
-  /** What the file known by `key` (path and stat) was found to hold (see migration 003). */
-  cachedSource(key: string, kind: SourceKind): string | undefined {
-    this.sourceCache ??= new SourceCache(this.db);
-    return this.sourceCache.get(key, kind);
+  /** The person the OS login is bound to, if any. */
+  userByLogin(login: string): User | undefined {
+    return this.users.byLogin(login);
   }
-  /** Remembers it on its own, best effort: never waits for a lock, never fails (a changing command uses WriteTx.cacheSource). */
-  cacheSource(key: string, kind: SourceKind, result: string): void {
-    this.sourceCache ??= new SourceCache(this.db);
-    this.sourceCache.put(key, kind, result);
+
+  // --- publications ------------------------------------------------------
+
+  /** The publication of SOP `sopId` in effect on `day` (YYYY-MM-DD), if any. */
+  publishedSop(sopId: string, day: string): Published | undefined {
+    return this.publications.sopInEffect(sopId, day);
+  }
+  /** Every publication of SOP `sopId` (of every SOP without one), in the order published. */
+  publishedSops(sopId?: string): Published[] {
+    return this.publications.sops(sopId);
+  }
+  /** The office calendar in effect on `day`: its publication and canonical JSON. */
+  publishedCalendar(day: string): { published: Published; body: string } | undefined {
+    return this.publications.calendarInEffect(day);
+  }
+  /** The seq of the latest calendar publication (0 when none). */
+  latestCalendarSeq(): number {
+    return this.publications.latestCalendarSeq();
   }
 
   // --- blobs -------------------------------------------------------------
@@ -376,8 +392,6 @@ interface TxState {
   /** The log head when the transaction began: whether anything was written is judged against it. */
   before: number;
   answered: { value: unknown } | undefined;
-  /** Source cache rows waiting for the first write, to join its transaction. */
-  readonly joining: (() => void)[];
 }
 
 /** Thrown through the command when its request turns out to be recorded already: what it wrote is rolled back. */
@@ -400,7 +414,7 @@ export { blobRef } from './blobs.js';
 export { CHAIN_TAG, GENESIS, canonicalEntry, chainHash, entryHash, formatCheckpoint, parseCheckpoint } from './chain.js';
 export type { ChainFields, Checkpoint } from './chain.js';
 export type { RawLogRow } from './log.js';
-export type { SourceKind } from './source-cache.js';
+export type { Published } from './publications.js';
 export type { AuditReads, RawEventRow, StoredInstanceRow, StoredDefinitionRow, StoredUserRow } from './audit-reads.js';
 export { SCHEMA_VERSION } from './migrations/index.js';
 export { BUSY_TIMEOUT_MS } from './open.js';
@@ -410,5 +424,5 @@ export { sqliteVersionOk, MINIMUM_SQLITE } from './sqlite-version.js';
 export type { RequestKey, RecordedRequest, RecordedAnswer } from './requests.js';
 export type { OpenOptions } from './open.js';
 export type { NewInstance } from './instances.js';
-export type { NewUser } from './users.js';
+export type { NewUser, Profile } from './users.js';
 export type * from './types.js';

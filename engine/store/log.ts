@@ -9,6 +9,7 @@ import type Database from 'better-sqlite3';
 import { canonicalJson } from './canonical-json.js';
 import { chainHash, GENESIS, type Checkpoint } from './chain.js';
 import { damaged } from './failures.js';
+import { SopError } from '../errors.js';
 import type { LogEntry, LogKind } from './types.js';
 
 interface LogRow {
@@ -60,6 +61,10 @@ export class Log {
   append(kind: LogKind, instanceId: string | null, version: number | null, at: string, payload: object, request: string | undefined): number {
     const text = canonicalJson(request === undefined ? payload : { ...payload, request });
     const head = this.checkedHead();
+    // Time never goes back in the record: an entry is never dated before the one it follows (ISO 8601 UTC strings compare as times).
+    if (head.at !== null && at < head.at) {
+      throw new SopError('store.clock-behind', `the clock says ${at}, before the last entry of the log (${head.at}); nothing was written`, { data: { at, last: head.at } });
+    }
     const seq = head.seq + 1;
     const hash = chainHash(head.hash, { seq, kind, instanceId, version, at }, text);
     this.insert.run(seq, kind, instanceId, version, at, text, head.hash, hash);
@@ -77,16 +82,16 @@ export class Log {
    * entry before it: two row reads and one hash, so every append can afford
    * it. A new entry is never chained onto a damaged or altered one.
    */
-  private checkedHead(): Checkpoint {
+  private checkedHead(): Checkpoint & { at: string | null } {
     const row = this.selectHeadRow.get() as LogRow | undefined;
-    if (row === undefined) return { seq: 0, hash: GENESIS };
+    if (row === undefined) return { seq: 0, hash: GENESIS, at: null };
     const fields = { seq: row.seq, kind: row.kind, instanceId: row.instance_id, version: row.version, at: row.at };
     if (typeof row.payload !== 'string' || chainHash(row.prev_hash, fields, row.payload) !== row.hash) {
       throw damaged(this.db.name, `its last log entry, ${row.seq}, no longer matches its hash`);
     }
     const before = (this.selectHashBefore.get(row.seq) as string | undefined) ?? GENESIS;
     if (before !== row.prev_hash) throw damaged(this.db.name, `its last log entry, ${row.seq}, is not chained to the entry before it`);
-    return { seq: row.seq, hash: row.hash };
+    return { seq: row.seq, hash: row.hash, at: row.at };
   }
 
   /** Entries after `seq` (0 for all), oldest first, payload kept as the stored text. */

@@ -76,6 +76,12 @@ export interface Appended extends Recorded {
 export interface User {
   name: string;
   isAdmin: boolean;
+  /** May publish SOP definitions and the office calendar. */
+  isMaintainer: boolean;
+  /** The OS login bound to the person (direct file mode), if any. */
+  login: string | null;
+  /** How documents name the person. */
+  profile: { fullName: string | null; nip: string | null; jabatan: string | null };
   /** Sorted. */
   roles: string[];
   createdAt: string;

@@ -34,23 +34,32 @@ export async function openOffice(db: string, options: OfficeOptions = {}): Promi
     ...(options.clock ? { clock: options.clock } : {}),
   });
   return {
-    as: (user) => engine.as({ user, osUser }),
+    as: (user) => engine.as({ user, via: 'program', osUser }),
     engine,
     close: () => engine.close(),
   };
 }
 
 /**
- * A store with its administrator ("admin") and people, each with their roles:
- * the usual start of a test.
+ * A store with its administrator ("admin", also a maintainer), every SOP of
+ * the source published with its office calendar (unless `publish: false`),
+ * and people, each with their roles and an OS login of their own name: the
+ * usual start of a test.
  *
  * @example
  * const office = await officeWith(db, { siti: ['kepala-bidang-persandian'], budi: [] });
  */
-export async function officeWith(db: string, people: Record<string, string[]>, options: OfficeOptions = {}): Promise<TestOffice> {
+export async function officeWith(db: string, people: Record<string, string[]>, options: OfficeOptions & { publish?: boolean } = {}): Promise<TestOffice> {
   const office = await openOffice(db, options);
   const admin = office.as('admin');
-  await admin.people.init('admin');
-  for (const [name, roles] of Object.entries(people)) await admin.people.add(name, { roles });
+  await admin.people.init('admin', { login: 'admin' });
+  if (options.publish !== false) await publishAll(admin);
+  for (const [name, roles] of Object.entries(people)) await admin.people.add(name, { roles, login: name });
   return office;
+}
+
+/** Publishes every valid SOP of the engine's source, and its calendar when it has one. */
+export async function publishAll(engine: Engine): Promise<void> {
+  for (const { id } of (await engine.definitions.catalog()).sops) await engine.definitions.publish(id);
+  if (await engine.definitions.hasCalendar()) await engine.definitions.publishCalendar();
 }

@@ -5,6 +5,7 @@
 import { sql as initial } from './001-initial.js';
 import { sql as requests } from './002-requests.js';
 import { sql as sourceCache } from './003-source-cache.js';
+import { sql as trust } from './004-trust.js';
 
 export interface Migration {
   version: number;
@@ -16,6 +17,7 @@ export const migrations: readonly Migration[] = [
   { version: 1, name: '001-initial', sql: initial },
   { version: 2, name: '002-requests', sql: requests },
   { version: 3, name: '003-source-cache', sql: sourceCache },
+  { version: 4, name: '004-trust', sql: trust },
 ];
 
 /** The schema version this code writes and understands. */
