@@ -18,13 +18,36 @@ export interface CliResult {
   stderr: string;
 }
 
-export function sop(args: string[], options: { cwd?: string; env?: Record<string, string>; input?: string } = {}): CliResult {
+/** Stands a process in for an OS login (see os-login-preload.cjs). */
+export const OS_LOGIN_PRELOAD = join(ROOT, 'tests', 'helpers', 'os-login-preload.cjs');
+
+/**
+ * How a test runs the CLI: in `cwd`, with `env`, standard input `input`, and
+ * as the OS login `login` (test scaffolding for several people on one
+ * machine account: see os-login-preload.cjs).
+ */
+export interface RunOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  input?: string;
+  login?: string;
+}
+
+/** The environment of a CLI run: the caller's SOP_* settings left out (they must not leak into a test), the OS login stood in for. */
+function runEnv(options: RunOptions): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...process.env };
-  // The caller's own settings must not leak into the test.
-  for (const name of ['SOP_DIR', 'SOP_DB', 'SOP_USER', 'SOP_DEBUG']) delete env[name];
+  for (const name of ['SOP_DIR', 'SOP_DB', 'SOP_USER', 'SOP_DEBUG', 'SOP_SERVER', 'SOP_TOKEN', 'SOP_TEST_OS_LOGIN']) delete env[name];
+  if (options.login !== undefined) {
+    env.SOP_TEST_OS_LOGIN = options.login;
+    env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --require ${OS_LOGIN_PRELOAD}`.trim();
+  }
+  return { ...env, ...options.env };
+}
+
+export function sop(args: string[], options: RunOptions = {}): CliResult {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     cwd: options.cwd ?? ROOT,
-    env: { ...env, ...options.env },
+    env: runEnv(options),
     input: options.input ?? '',
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
@@ -43,7 +66,7 @@ export interface SpawnedResult extends CliResult {
   args: string[];
 }
 
-type SpawnOptions = { cwd?: string; env?: Record<string, string>; input?: string };
+type SpawnOptions = RunOptions;
 
 /**
  * `sop(args)` started without waiting: several can run at once (two
@@ -66,11 +89,9 @@ export async function spawnSopTogether(runs: { args: string[]; options?: SpawnOp
 }
 
 function start(args: string[], options: SpawnOptions, gated: boolean): { child: ChildProcess; done: Promise<SpawnedResult> } {
-  const env: Record<string, string | undefined> = { ...process.env };
-  for (const name of ['SOP_DIR', 'SOP_DB', 'SOP_USER', 'SOP_DEBUG']) delete env[name];
   const child = spawn(process.execPath, [...(gated ? ['--require', GATE_PRELOAD] : []), CLI, ...args], {
     cwd: options.cwd ?? ROOT,
-    env: { ...env, ...options.env },
+    env: runEnv(options),
     stdio: gated ? [...gateStdio()] : ['pipe', 'pipe', 'pipe'],
   });
   const done = new Promise<SpawnedResult>((resolve, reject) => {
