@@ -50,15 +50,17 @@ export async function buildReportFixture(): Promise<ReportFixture> {
   at('2026-11-23T08:05');
   await expect(office.as('sari').instances.advance(ids.B, { choice: 'setuju' })).rejects.toThrow(); // refused: moves nothing
   await advance('rina', ids.B, '2026-11-23T08:09', { choice: 'setuju' }); // step 3: 08:00-08:09 = 9 min (the refusal did not restart it); on time
+  // C: Monday 23 November, stuck at step 2 (60 Menit, due Mon 10:05). Written between B's steps, in the order of time:
+  // the log refuses an entry dated before the last one.
+  ids.C = await start('2026-11-23T09:00');
+  await advance('sari', ids.C, '2026-11-23T09:05', surat); // step 1: 5 min, on time
+  // B goes on.
   await advance('andi', ids.B, '2026-11-24T08:09', { outputs: [{ id: 'hasil-analisis-data-log', value: 'Hasil' }] }); // step 4, 1 Hari: due Tue 08:09, done then: on time;
   //   Mon 08:09-12:00 = 231 + 13:00-16:00 = 180 + Tue 07:30-08:09 = 39 -> 450 min
   await advance('andi', ids.B, '2026-11-26T10:00', { choice: 'tidak-terjadi' }); // step 5, 2 Hari: due Thu 08:09: late;
   //   Tue 231 + 180, Wed 270 + 180, Thu 07:30-10:00 = 150 -> 1011 min
   await advance('andi', ids.B, '2026-11-26T14:00', { outputs: [{ id: 'laporan-implementasi-pengecualian', value: 'Laporan' }] }); // step 7, 1 Hari: 10:00-12:00 + 13:00-14:00 = 180 min; on time
   await advance('andi', ids.B, '2026-11-26T14:03'); // step 8, 5 Menit: 3 min; on time
-  // C: Monday 23 November, stuck at step 2 (60 Menit, due Mon 10:05).
-  ids.C = await start('2026-11-23T09:00');
-  await advance('sari', ids.C, '2026-11-23T09:05', surat); // step 1: 5 min, on time
   // D: Friday 27 November 09:55, at step 1 (10 Menit, due 10:05).
   ids.D = await start('2026-11-27T09:55');
   at('2026-11-27T10:00'); // now: Friday 27 November 10:00

@@ -19,9 +19,14 @@ afterEach(async () => {
   engine = undefined;
 });
 
-async function office(files: Record<string, string>): Promise<Engine> {
+/** A store in memory with its administrator (a maintainer), the SOPs in memory and their calendar published unless `publish` is false. */
+async function office(files: Record<string, string>, publish = true): Promise<Engine> {
   engine = await openEngine({ db: ':memory:', create: true, clock, sops: sopsInMemory(files, { calendar: CALENDAR }), identity: { user: 'admin', osUser: 'app' } });
   await engine.people.init('admin');
+  if (publish) {
+    for (const id of Object.keys(files)) await engine.definitions.publish(id);
+    await engine.definitions.publishCalendar();
+  }
   return engine;
 }
 const as = (e: Engine, user: string) => e.as({ user, osUser: 'app' });
@@ -75,22 +80,24 @@ describe('Given an invalid SOP held in memory', () => {
   // The actor of step 1 (line 26, "    actor: pemohon") names nobody.
   const invalid = minimal.replace('    actor: pemohon\n', '    actor: nobody\n');
 
-  it('When an instance is started, Then it is refused with sop.invalid and its problems, located in <id>.yaml, and nothing starts', async () => {
+  it('When it is published, Then it is refused with sop.invalid and its problems, located in <id>.yaml; nothing is published, and nothing starts', async () => {
     expect(invalid).not.toBe(minimal);
     expect(invalid.split('\n')[25]).toBe('    actor: nobody');
-    const e = await office({ minimal: invalid });
+    const e = await office({ minimal: invalid }, false);
     await e.people.add('budi');
-    const error = await refusal(as(e, 'budi').instances.start('minimal', { title: 'x' }));
+    const error = await refusal(e.definitions.publish('minimal'));
     expect(error).toMatchObject({ code: 'sop.invalid', kind: 'invalid', data: { sop: 'minimal', file: 'minimal.yaml' } });
     expect(error.message).toContain('minimal.yaml is not a valid SOP');
     expect(error.problems.map((p) => ({ file: p.file, line: p.line, col: p.col, code: p.code, severity: p.severity }))).toEqual([
       { file: 'minimal.yaml', line: 26, col: 12, code: 'ref.unknown-actor', severity: 'error' },
     ]);
+    expect((await e.definitions.published()).sops).toEqual([]);
+    expect(await refusal(as(e, 'budi').instances.start('minimal', { title: 'x' }))).toMatchObject({ code: 'sop.not-published', data: { sop: 'minimal', published: [] } });
     expect(await e.instances.list()).toEqual([]);
   });
 
   it('When it is read or drawn, Then it is refused the same way; an id not held is sop.not-found', async () => {
-    const e = await office({ minimal: invalid });
+    const e = await office({ minimal: invalid }, false);
     expect(await refusal(e.definitions.get('minimal'))).toMatchObject({ code: 'sop.invalid', problems: [{ file: 'minimal.yaml', line: 26, col: 12 }] });
     expect(await refusal(e.definitions.graph('minimal', 'mermaid'))).toMatchObject({ code: 'sop.invalid' });
     expect(await refusal(e.definitions.get('lain'))).toMatchObject({ code: 'sop.not-found', kind: 'not-found', data: { source: 'memory', known: ['minimal'] } });

@@ -11,9 +11,13 @@
  * - Cancelling, by everyone who neither started the instance nor is an
  *   administrator: auth.not-allowed.
  * - Every user and role change, by every registered person who is not an
- *   administrator (and by people who are not registered), on themselves, on
- *   others and on the administrator; and `sop init` on a database that is
- *   not empty: refusals only, nothing written.
+ *   administrator (and from OS logins bound to nobody, and by people naming
+ *   someone else with --as), on themselves, on others and on the
+ *   administrator; and `sop init` on a database that is not empty: refusals
+ *   only, nothing written.
+ *
+ * Each person runs the CLI as their own OS login (bound to them by
+ * createPeople), stood in for in-process by asOsLogin.
  *
  * Through the CLI's own entry point in-process (`run` of cli/program.ts).
  * A step with a sensitive output (a password the CLI reads from standard
@@ -30,6 +34,7 @@ import type { OutputInput } from '../../engine/index.js';
 import { run } from '../../cli/program.js';
 import { reportError } from '../../cli/report-error.js';
 import { SOPS, tempDir } from '../helpers/cli.js';
+import { asOsLogin } from '../helpers/os-login.js';
 import { openOffice } from '../helpers/engine.js';
 import { SEED_WALKS, ADMIN, outputValue, secretValue } from '../runtime/walk-helpers.js';
 import { PEOPLE, createPeople, expectRecordedRefusal, expectRefused, holds, snapshot as snapshotOf, type Outcome } from './authorization-helpers.js';
@@ -39,10 +44,11 @@ let db: string;
 
 const stats = { stepAttempts: 0, secretAttempts: 0, steps: 0, cancelAttempts: 0, peopleAttempts: 0, initAttempts: 0 };
 
-async function cli(args: string[]): Promise<Outcome> {
+/** `sop args` in-process, run by the OS login `login` (bound to the user of that name: see createPeople). */
+async function cli(args: string[], login = ADMIN): Promise<Outcome> {
   let stdout = '';
   let stderr = '';
-  const code = await run([...args, '--db', db, '--sops', SOPS], { out: (t) => (stdout += t), err: (t) => (stderr += t), width: 80 });
+  const code = await asOsLogin(login, () => run([...args, '--db', db, '--sops', SOPS], { out: (t) => (stdout += t), err: (t) => (stderr += t), width: 80 }));
   return { code, stdout, stderr };
 }
 
@@ -90,14 +96,14 @@ describe('Given every path of every seed SOP', () => {
   for (const walk of SEED_WALKS) {
     for (const [pathIndex, path] of walk.paths.entries()) {
       it(`${walk.sop}, path ${pathIndex + 1} (${path.name}): at every step, everyone who does not hold it is refused, and the walk still ends at ${path.end}`, async () => {
-        const started = await cli(['start', walk.sop, '--as', walk.starter, '--json']);
+        const started = await cli(['start', walk.sop, '--json'], walk.starter);
         expect(started.code, started.stderr).toBe(0);
         const id = JSON.parse(started.stdout).id as string;
 
         // Cancelling: only the starter or an administrator.
         for (const user of PEOPLE.filter((u) => u !== walk.starter && u !== ADMIN)) {
           const before = snapshot();
-          const r = await cli(['cancel', id, '--as', user, '--reason', 'Bukan wewenang saya']);
+          const r = await cli(['cancel', id, '--reason', 'Bukan wewenang saya'], user);
           const what = `${user} cancels ${id}`;
           expectRefused(r, 'auth.not-allowed', what);
           expectRecordedRefusal(before, snapshot(), id, user, undefined, what);
@@ -123,7 +129,7 @@ describe('Given every path of every seed SOP', () => {
           const secret = plans.some((p) => p.how === 'stdin') ? secretValue(pathIndex) : undefined;
           const request = { step: move.step, ...(move.choice ? { choice: move.choice.id } : {}), outputs };
           const attempt = async (user: string): Promise<Outcome> => {
-            if (secret === undefined) return cli([...args, '--as', user]);
+            if (secret === undefined) return cli(args, user);
             const r = await advanceWithSecret(user, id, request, secret);
             // The password was given, as the CLI gives what it reads: the refusal must not have kept it.
             expect(r.asked, `${user} was asked for the password`).toBe(true);
@@ -177,7 +183,7 @@ describe('Given people managed by the administrator', () => {
       for (const target of [user, NOT_ADMINS.find((u) => u !== user)!, ADMIN]) {
         for (const change of changes(target)) {
           const before = snapshot();
-          const r = await cli([...change, '--as', user]);
+          const r = await cli(change, user);
           const what = `${user}: sop ${change.join(' ')}`;
           expectRefused(r, 'auth.not-admin', what);
           expect(snapshot(), what).toEqual(before);
@@ -187,14 +193,28 @@ describe('Given people managed by the administrator', () => {
     }
   });
 
-  it('when people who are not registered try them, then each is auth.unknown-user and nothing is written', async () => {
-    for (const user of STRANGERS) {
-      for (const change of [...changes(user), ...changes(ADMIN)]) {
+  it('when people whose OS login is bound to nobody try them, then each is auth.unknown-login and nothing is written', async () => {
+    for (const login of STRANGERS) {
+      for (const change of [...changes(login), ...changes(ADMIN)]) {
         const before = snapshot();
-        const r = await cli([...change, '--as', user]);
-        expectRefused(r, 'auth.unknown-user', `${user}: sop ${change.join(' ')}`);
+        const r = await cli(change, login);
+        expectRefused(r, 'auth.unknown-login', `${login}: sop ${change.join(' ')}`);
         expect(snapshot()).toEqual(before);
         stats.peopleAttempts++;
+      }
+    }
+  });
+
+  it('when a registered person names someone else (--as), a stranger or the administrator, then each is auth.not-you and nothing is written', async () => {
+    for (const user of NOT_ADMINS) {
+      for (const named of [...STRANGERS, ADMIN]) {
+        for (const change of changes(named)) {
+          const before = snapshot();
+          const r = await cli([...change, '--as', named], user);
+          expectRefused(r, 'auth.not-you', `${user} as ${named}: sop ${change.join(' ')}`);
+          expect(snapshot()).toEqual(before);
+          stats.peopleAttempts++;
+        }
       }
     }
   });
@@ -203,7 +223,7 @@ describe('Given people managed by the administrator', () => {
     for (const user of [...PEOPLE, ...STRANGERS]) {
       for (const admin of [user, ADMIN, 'perebut']) {
         const before = snapshot();
-        const r = await cli(['init', '--admin', admin, '--as', user]);
+        const r = await cli(['init', '--admin', admin], user);
         expectRefused(r, 'store.not-empty', `${user}: sop init --admin ${admin}`);
         expect(snapshot()).toEqual(before);
         stats.initAttempts++;

@@ -17,6 +17,7 @@ import { run } from '../../cli/program.js';
 import { SOPS, STACK_TRACE } from '../helpers/cli.js';
 import type { Engine } from '../../engine/index.js';
 import { officeWith } from '../helpers/engine.js';
+import { asOsLogin } from '../helpers/os-login.js';
 
 export const seed = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
 
@@ -93,37 +94,49 @@ export const hostile = fc.oneof(
   { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...NASTY), fc.constantFrom(...NASTY)).map(([a, b]) => a + 'Surat' + b) },
 );
 
-/** The commands with a hostile value in one slot. `inst` is an instance at step 1 made for the case. */
-export const commands: [name: string, build: (v: string, inst: string) => string[]][] = [
-  ['start --title', (v) => ['start', 'pengecualian-smki', '--as', 'sari', '--title', v]],
-  ['start --assign', (v) => ['start', 'pengecualian-smki', '--as', 'sari', '--assign', `pemohon=${v}`]],
-  ['start <sop>', (v) => ['start', v, '--as', 'sari']],
-  ['advance --note', (v, i) => ['advance', i, '--as', 'sari', '--output', 'surat-permohonan=Surat', '--note', v]],
-  ['advance --output value', (v, i) => ['advance', i, '--as', 'sari', '--output', `surat-permohonan=${v}`]],
-  ['advance --output id', (v, i) => ['advance', i, '--as', 'sari', '--output', `${v}=Surat`]],
-  ['advance --output whole', (v, i) => ['advance', i, '--as', 'sari', '--output', v]],
-  ['advance --choice', (v, i) => ['advance', i, '--as', 'sari', '--output', 'surat-permohonan=Surat', '--choice', v]],
-  ['advance --step', (v, i) => ['advance', i, '--as', 'sari', '--output', 'surat-permohonan=Surat', '--step', v]],
-  ['advance --expect-version', (v, i) => ['advance', i, '--as', 'sari', '--output', 'surat-permohonan=Surat', '--expect-version', v]],
-  ['advance <instance>', (v) => ['advance', v, '--as', 'sari', '--output', 'surat-permohonan=Surat']],
-  ['advance --as', (v, i) => ['advance', i, '--as', v, '--output', 'surat-permohonan=Surat']],
-  ['cancel --reason', (v, i) => ['cancel', i, '--as', 'sari', '--reason', v]],
-  ['user add <name>', (v) => ['user', 'add', v, '--as', 'admin']],
-  ['user add --role', (v) => ['user', 'add', 'calon', '--as', 'admin', '--role', v]],
-  ['user grant <role>', (v) => ['user', 'grant', 'sari', v, '--as', 'admin']],
-  ['user revoke <name>', (v) => ['user', 'revoke', v, 'administrator', '--as', 'admin']],
-  ['user remove <name>', (v) => ['user', 'remove', v, '--as', 'admin']],
-  ['init --admin', (v) => ['init', '--admin', v]],
-  ['--request-id', (v, i) => ['advance', i, '--as', 'sari', '--output', 'surat-permohonan=Surat', '--request-id', v]],
-  ['status <instance>', (v) => ['status', v]],
-  ['history <instance>', (v) => ['history', v, '--json']],
-  ['output <output-id>', (v, i) => ['output', i, v]],
-  ['list --sop', (v) => ['list', '--sop', v]],
-  ['replay --until', (v, i) => ['replay', i, '--until', v]],
-  ['verify <instance>', (v) => ['verify', v]],
+/**
+ * The commands with a hostile value in one slot, and the OS login each runs
+ * as (the person bound to it acts; none for what only reads, and for init,
+ * refused on a store that is not empty whoever runs it). `inst` is an
+ * instance at step 1 made for the case.
+ */
+export const commands: [name: string, login: string | undefined, build: (v: string, inst: string) => string[]][] = [
+  ['start --title', 'sari', (v) => ['start', 'pengecualian-smki', '--title', v]],
+  ['start --assign', 'sari', (v) => ['start', 'pengecualian-smki', '--assign', `pemohon=${v}`]],
+  ['start <sop>', 'sari', (v) => ['start', v]],
+  ['advance --note', 'sari', (v, i) => ['advance', i, '--output', 'surat-permohonan=Surat', '--note', v]],
+  ['advance --output value', 'sari', (v, i) => ['advance', i, '--output', `surat-permohonan=${v}`]],
+  ['advance --output id', 'sari', (v, i) => ['advance', i, '--output', `${v}=Surat`]],
+  ['advance --output whole', 'sari', (v, i) => ['advance', i, '--output', v]],
+  ['advance --choice', 'sari', (v, i) => ['advance', i, '--output', 'surat-permohonan=Surat', '--choice', v]],
+  ['advance --step', 'sari', (v, i) => ['advance', i, '--output', 'surat-permohonan=Surat', '--step', v]],
+  ['advance --expect-version', 'sari', (v, i) => ['advance', i, '--output', 'surat-permohonan=Surat', '--expect-version', v]],
+  ['advance <instance>', 'sari', (v) => ['advance', v, '--output', 'surat-permohonan=Surat']],
+  ['advance --as', 'sari', (v, i) => ['advance', i, '--as', v, '--output', 'surat-permohonan=Surat']],
+  ['cancel --reason', 'sari', (v, i) => ['cancel', i, '--reason', v]],
+  ['user add <name>', 'admin', (v) => ['user', 'add', v]],
+  ['user add --role', 'admin', (v) => ['user', 'add', 'calon', '--role', v]],
+  ['user grant <role>', 'admin', (v) => ['user', 'grant', 'sari', v]],
+  ['user revoke <name>', 'admin', (v) => ['user', 'revoke', v, 'administrator']],
+  ['user remove <name>', 'admin', (v) => ['user', 'remove', v]],
+  ['user add --login', 'admin', (v) => ['user', 'add', 'calon', '--login', v]],
+  ['user bind <login>', 'admin', (v) => ['user', 'bind', 'andi', v]],
+  ['user profile --full-name', 'sari', (v) => ['user', 'profile', 'sari', '--full-name', v]],
+  ['--on-behalf-of', 'admin', (v, i) => ['advance', i, '--on-behalf-of', v, '--emergency-reason', 'Darurat', '--output', 'surat-permohonan=Surat']],
+  ['--emergency-reason', 'admin', (v, i) => ['advance', i, '--on-behalf-of', 'sari', '--emergency-reason', v, '--output', 'surat-permohonan=Surat']],
+  ['publish <sop>', 'admin', (v) => ['publish', v]],
+  ['publish --effective', 'admin', (v) => ['publish', 'pengecualian-smki', '--effective', v]],
+  ['init --admin', undefined, (v) => ['init', '--admin', v]],
+  ['--request-id', 'sari', (v, i) => ['advance', i, '--output', 'surat-permohonan=Surat', '--request-id', v]],
+  ['status <instance>', undefined, (v) => ['status', v]],
+  ['history <instance>', undefined, (v) => ['history', v, '--json']],
+  ['output <output-id>', undefined, (v, i) => ['output', i, v]],
+  ['list --sop', undefined, (v) => ['list', '--sop', v]],
+  ['replay --until', undefined, (v, i) => ['replay', i, '--until', v]],
+  ['verify <instance>', undefined, (v) => ['verify', v]],
 ];
 
-/** The test store: its administrator, sari (no role: she starts instances) and andi. Closed again: the CLI opens it as it would. */
+/** The test store: its administrator, sari (no role: she starts instances) and andi, each bound to the OS login of their name. Closed again: the CLI opens it as it would. */
 export async function makeFuzzStore(db: string): Promise<void> {
   const office = await officeWith(db, { sari: [], andi: ['pengelola-tim-teknis'] });
   await office.close();
@@ -207,10 +220,11 @@ export function expectSafe(stats: FuzzStats, args: string[], r: Outcome, before:
   expect((JSON.parse(after.rest) as unknown[][])[0], what).toEqual((JSON.parse(before.rest) as unknown[][])[0]);
 }
 
-/** `sop <args>` on the test store through the CLI's own entry point, in this process. */
-export async function inProcess(db: string, args: string[]): Promise<Outcome> {
+/** `sop <args>` on the test store through the CLI's own entry point, in this process, run by the OS login `login` (the process's own by default). */
+export async function inProcess(db: string, args: string[], login?: string): Promise<Outcome> {
   let stdout = '';
   let stderr = '';
-  const code = await run([...args, '--db', db, '--sops', SOPS], { out: (t) => (stdout += t), err: (t) => (stderr += t), width: 80 });
+  const go = () => run([...args, '--db', db, '--sops', SOPS], { out: (t) => (stdout += t), err: (t) => (stderr += t), width: 80 });
+  const code = login === undefined ? await go() : await asOsLogin(login, go);
   return { code, stdout, stderr };
 }

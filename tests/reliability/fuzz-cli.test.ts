@@ -35,7 +35,7 @@ let office: TestOffice;
 let sari: Engine;
 const stats = newStats();
 
-const run = (args: string[]) => inProcess(db, args);
+const run = (args: string[], login?: string) => inProcess(db, args, login);
 
 beforeAll(async () => {
   dir = tempDir('sop-fuzz-cli-');
@@ -55,10 +55,10 @@ describe('Given hostile values in every slot of the commands', () => {
   it(`${IN_PROCESS_CASES} cases in-process: never a stack trace, never a hang, exit 0/1/2, and a refused command leaves the database as it was`, async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: commands.length - 1 }), hostile, async (which, value) => {
-        const [, build] = commands[which]!;
+        const [, login, build] = commands[which]!;
         const args = build(value, await freshInstance(sari));
         const before = snapshot(db);
-        const r = await run(args);
+        const r = await run(args, login);
         expectSafe(stats, args, r, before, snapshot(db));
         stats.inProcess++;
       }),
@@ -69,7 +69,7 @@ describe('Given hostile values in every slot of the commands', () => {
   it('and what is accepted is stored as given, byte for byte: quotes and SQL are data', async () => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a title taken literally.
     for (const title of ["'; DROP TABLE log; --", 'Permohonan "darurat" \\ 100% ${PATH}', 'ñandú 😀 Ä°']) {
-      const r = await run(['start', 'pengecualian-smki', '--as', 'sari', '--title', title, '--json']);
+      const r = await run(['start', 'pengecualian-smki', '--title', title, '--json'], 'sari');
       expect(r.code, r.stderr).toBe(0);
       const status = await run(['status', JSON.parse(r.stdout).id, '--json']);
       expect(JSON.parse(status.stdout).title).toBe(title);
@@ -77,14 +77,14 @@ describe('Given hostile values in every slot of the commands', () => {
     // A bidirectional control (U+202E reverses what a reader sees) is not plain text: refused like a
     // control character (engine/text.ts), and nothing is written.
     const before = snapshot(db);
-    const bidi = await run(['start', 'pengecualian-smki', '--as', 'sari', '--title', 'ñandú 😀 \u202e', '--json']);
+    const bidi = await run(['start', 'pengecualian-smki', '--title', 'ñandú 😀 \u202e', '--json'], 'sari');
     expect(bidi.code).toBe(1);
     expect(bidi.stderr).toContain('[start.invalid-title]');
     expect(snapshot(db)).toEqual(before);
     const inst = await freshInstance(sari);
     const note = "Catatan: ' OR '1'='1; DELETE FROM blobs; -- \"selesai\"";
     const content = "Surat'); DROP TABLE instances; --";
-    const r = await run(['advance', inst, '--as', 'sari', '--output', `surat-permohonan=${content}`, '--note', note]);
+    const r = await run(['advance', inst, '--output', `surat-permohonan=${content}`, '--note', note], 'sari');
     expect(r.code, r.stderr).toBe(0);
     expect((await sari.instances.output(inst, 'surat-permohonan')).content.toString('utf8')).toBe(content);
     const history = JSON.parse((await run(['history', inst, '--json'])).stdout);
@@ -102,7 +102,7 @@ describe('Given sop output --to and sop export --out pointing anywhere', () => {
 
   it('when sop output --to or sop export --out names a device, a folder, a missing folder or an existing file, then it is written or refused cleanly, and nothing in the store changes', async () => {
     const inst = await freshInstance(sari);
-    await run(['advance', inst, '--as', 'sari', '--output', 'surat-permohonan=Isi']);
+    expect((await run(['advance', inst, '--output', 'surat-permohonan=Isi'], 'sari')).code).toBe(0);
     const targets = ['/dev/full', '/dev/null', dir, join(dir, 'tidak', 'ada', 'berkas.txt'), secretFile, join(dir, 'baru.txt'), '/proc/self/mem', ''];
     for (const target of targets) {
       for (const args of [

@@ -21,15 +21,17 @@ import { Store, type WriteTx } from '../../engine/store/index.js';
 import { requestKey } from '../../engine/runtime/requests.js';
 import { openOffice } from '../helpers/engine.js';
 import { tempDir, SOPS } from '../helpers/cli.js';
+import { asOsLogin } from '../helpers/os-login.js';
 import { sampleDef, started } from '../store/helpers.js';
 
 let dir: string;
 let db: string;
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** `sop args` in-process, run by the OS login `login` (the administrator's unless said: init binds it to them, and the people added here are bound to logins of their names). */
+async function cli(args: string[], login = 'admin'): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await run([...args, '--db', db, '--sops', SOPS], { out: (t) => (stdout += t), err: (t) => (stderr += t), width: 80 });
+  const code = await asOsLogin(login, () => run([...args, '--db', db, '--sops', SOPS], { out: (t) => (stdout += t), err: (t) => (stderr += t), width: 80 }));
   return { code, stdout, stderr };
 }
 
@@ -75,9 +77,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
  * then both answers are equal, the first wrote `entries` log entries carrying the id and its record,
  * and the second wrote nothing at all.
  */
-async function expectAppliedOnce(args: string[], id: string, expected: { code: number; entries: number }) {
+async function expectAppliedOnce(args: string[], id: string, expected: { code: number; entries: number }, login?: string) {
   const before = tables();
-  const first = await cli([...args, '--request-id', id]);
+  const first = await cli([...args, '--request-id', id], login);
   expect(first.code, first.stderr).toBe(expected.code);
   const afterFirst = tables();
   const added = afterFirst.log.slice(before.log.length);
@@ -85,7 +87,7 @@ async function expectAppliedOnce(args: string[], id: string, expected: { code: n
   for (const e of added) expect(requestOf(e.payload)).toBe(id);
   expect(afterFirst.requests.find((r) => r.id === id)).toMatchObject({ log_seq: afterFirst.log.at(-1)!.seq });
 
-  const again = await cli([...args, '--request-id', id]);
+  const again = await cli([...args, '--request-id', id], login);
   expect(again).toEqual(first);
   expect(tables()).toEqual(afterFirst);
   return first;
@@ -94,45 +96,64 @@ async function expectAppliedOnce(args: string[], id: string, expected: { code: n
 describe('Given a new database, each changing command run twice with the same request id', () => {
   it('sop init: the retry answers "created" again, and the store still has one administrator', async () => {
     const first = await expectAppliedOnce(['init', '--admin', 'admin'], 'req-init', { code: 0, entries: 1 });
-    expect(first.stdout).toContain('created the database with administrator "admin"');
+    expect(first.stdout).toContain('created the database with administrator "admin", bound to the OS login admin');
   });
 
-  it('sop user add, grant, revoke, set-roles, remove: each applied once, each retry answers the same', async () => {
-    await expectAppliedOnce(['user', 'add', 'sari', '--as', 'admin'], 'req-add-sari', { code: 0, entries: 1 });
-    await expectAppliedOnce(['user', 'add', 'andi', '--role', 'pengelola-tim-teknis', '--as', 'admin', '--json'], 'req-add-andi', { code: 0, entries: 1 });
-    await expectAppliedOnce(['user', 'add', 'rina', '--role', 'kepala-bidang-persandian', '--as', 'admin'], 'req-add-rina', { code: 0, entries: 1 });
-    await expectAppliedOnce(['user', 'add', 'tamu', '--as', 'admin'], 'req-add-tamu', { code: 0, entries: 1 });
-    const granted = await expectAppliedOnce(['user', 'grant', 'tamu', 'administrator', '--as', 'admin'], 'req-grant', { code: 0, entries: 1 });
+  it('sop publish --all: each publication is a request of its own (<id>.1, <id>.2, ...), each applied once; the retry answers the same', async () => {
+    const before = tables();
+    const first = await cli(['publish', '--all', '--request-id', 'req-publish']);
+    expect(first.code, first.stderr).toBe(0);
+    const afterFirst = tables();
+    const added = afterFirst.log.slice(before.log.length);
+    // Each SOP: its definition stored and its publication; then the calendar: stored and published.
+    const actions = added.map((e) => `${e.kind}:${(JSON.parse(e.payload) as { action?: string }).action ?? 'store'}`);
+    expect(actions).toEqual(['definition:store', 'definition:publish', 'definition:store', 'definition:publish', 'definition:store', 'definition:publish', 'definition:store-calendar', 'definition:publish']);
+    expect(added.map((e) => requestOf(e.payload))).toEqual(['req-publish.1', 'req-publish.1', 'req-publish.2', 'req-publish.2', 'req-publish.3', 'req-publish.3', 'req-publish.4', 'req-publish.4']);
+    const again = await cli(['publish', '--all', '--request-id', 'req-publish']);
+    expect(again).toEqual(first);
+    expect(tables()).toEqual(afterFirst);
+  });
+
+  it('sop user add, grant, revoke, set-roles, bind, rights, remove: each applied once, each retry answers the same', async () => {
+    await expectAppliedOnce(['user', 'add', 'sari', '--login', 'sari'], 'req-add-sari', { code: 0, entries: 1 });
+    await expectAppliedOnce(['user', 'add', 'andi', '--login', 'andi', '--role', 'pengelola-tim-teknis', '--json'], 'req-add-andi', { code: 0, entries: 1 });
+    await expectAppliedOnce(['user', 'add', 'rina', '--login', 'rina', '--role', 'kepala-bidang-persandian'], 'req-add-rina', { code: 0, entries: 1 });
+    await expectAppliedOnce(['user', 'add', 'tamu'], 'req-add-tamu', { code: 0, entries: 1 });
+    const granted = await expectAppliedOnce(['user', 'grant', 'tamu', 'administrator'], 'req-grant', { code: 0, entries: 1 });
     expect(granted.stdout).toBe('tamu: administrator\n');
-    await expectAppliedOnce(['user', 'set-roles', 'tamu', 'administrator,pengelola-tim-teknis', '--as', 'admin'], 'req-set', { code: 0, entries: 1 });
-    await expectAppliedOnce(['user', 'revoke', 'tamu', 'administrator', '--as', 'admin'], 'req-revoke', { code: 0, entries: 1 });
-    await expectAppliedOnce(['user', 'remove', 'tamu', '--as', 'admin'], 'req-remove', { code: 0, entries: 1 });
+    await expectAppliedOnce(['user', 'set-roles', 'tamu', 'administrator,pengelola-tim-teknis'], 'req-set', { code: 0, entries: 1 });
+    await expectAppliedOnce(['user', 'revoke', 'tamu', 'administrator'], 'req-revoke', { code: 0, entries: 1 });
+    await expectAppliedOnce(['user', 'bind', 'tamu', 'tamu'], 'req-bind', { code: 0, entries: 1 });
+    await expectAppliedOnce(['user', 'rights', 'tamu', '--maintainer'], 'req-rights', { code: 0, entries: 1 });
+    await expectAppliedOnce(['user', 'profile', 'tamu', '--full-name', 'Tamu, S.Kom.'], 'req-profile', { code: 0, entries: 1 });
+    await expectAppliedOnce(['user', 'unbind', 'tamu'], 'req-unbind', { code: 0, entries: 1 });
+    await expectAppliedOnce(['user', 'remove', 'tamu'], 'req-remove', { code: 0, entries: 1 });
   });
 
   it('sop start: the retry prints the same instance id, and there is one instance', async () => {
-    // The first start of the SOP stores its definition too: two entries, both carrying the request id.
-    const first = await expectAppliedOnce(['start', 'pengecualian-smki', '--as', 'sari', '--json'], 'req-start', { code: 0, entries: 2 });
+    // The definition was stored when it was published: one entry, the instance's start.
+    const first = await expectAppliedOnce(['start', 'pengecualian-smki', '--json'], 'req-start', { code: 0, entries: 1 }, 'sari');
     instance = JSON.parse(first.stdout).id;
     expect(tables().rest[0]).toHaveLength(1);
   });
 
   it('sop advance: the retry prints the same status (with --json, the same JSON), even after the instance moved on', async () => {
-    const first = await expectAppliedOnce(['advance', instance, '--as', 'sari', '--output', 'surat-permohonan=Surat Permohonan', '--json'], 'req-step-1', { code: 0, entries: 1 });
+    const first = await expectAppliedOnce(['advance', instance, '--output', 'surat-permohonan=Surat Permohonan', '--json'], 'req-step-1', { code: 0, entries: 1 }, 'sari');
     expect(JSON.parse(first.stdout)).toMatchObject({ version: 2, current: [{ step: 'analisis-resiko' }] });
-    await cli(['advance', instance, '--as', 'andi', '--output', 'daftar-resiko=Daftar', '--request-id', 'req-step-2']);
+    await cli(['advance', instance, '--output', 'daftar-resiko=Daftar', '--request-id', 'req-step-2'], 'andi');
     // Long after: the answer is still the first one, not today's status.
-    const later = await cli(['advance', instance, '--as', 'sari', '--output', 'surat-permohonan=Surat Permohonan', '--json', '--request-id', 'req-step-1']);
+    const later = await cli(['advance', instance, '--output', 'surat-permohonan=Surat Permohonan', '--json', '--request-id', 'req-step-1'], 'sari');
     expect(later).toEqual(first);
   });
 
   it('a refusal that was recorded in the history: the retry gives the same refusal (exit 1) and records no second one', async () => {
-    const first = await expectAppliedOnce(['advance', instance, '--as', 'sari', '--choice', 'setuju'], 'req-refused', { code: 1, entries: 1 });
+    const first = await expectAppliedOnce(['advance', instance, '--choice', 'setuju'], 'req-refused', { code: 1, entries: 1 }, 'sari');
     expect(first.stderr).toMatch(/\[auth\.not-actor\]/);
     expect(JSON.parse(tables().log.at(-1)!.payload)).toMatchObject({ type: 'refused', request: 'req-refused' });
   });
 
   it('sop cancel: applied once; the retry answers "cancelled" again instead of "already cancelled"', async () => {
-    const first = await expectAppliedOnce(['cancel', instance, '--as', 'sari', '--reason', 'Tidak jadi'], 'req-cancel', { code: 0, entries: 1 });
+    const first = await expectAppliedOnce(['cancel', instance, '--reason', 'Tidak jadi'], 'req-cancel', { code: 0, entries: 1 }, 'sari');
     expect(first.stdout).toBe(`cancelled ${instance}\n`);
   });
 });
@@ -140,7 +161,7 @@ describe('Given a new database, each changing command run twice with the same re
 describe('Given request ids already used', () => {
   it('when the same id comes with other arguments, then it is request.mismatch (exit 1) and nothing is written', async () => {
     const before = tables();
-    const r = await cli(['user', 'add', 'budi', '--as', 'admin', '--request-id', 'req-add-sari']);
+    const r = await cli(['user', 'add', 'budi', '--request-id', 'req-add-sari']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^sop: request id "req-add-sari" was already used at .+ by sop user add with other arguments, or as another user; nothing was done \[request\.mismatch\]$/m);
     expect(r.stderr).toContain('hint: give every new command a new request id');
@@ -149,9 +170,9 @@ describe('Given request ids already used', () => {
 
   it('when the same id comes from another command, or from another user, then it is request.mismatch too', async () => {
     const before = tables();
-    const other = await cli(['start', 'pengecualian-smki', '--as', 'sari', '--request-id', 'req-grant']);
+    const other = await cli(['start', 'pengecualian-smki', '--request-id', 'req-grant'], 'sari');
     expect(other.stderr).toMatch(/already used at .+ by sop user grant; nothing was done \[request\.mismatch\]/);
-    const someoneElse = await cli(['start', 'pengecualian-smki', '--as', 'andi', '--json', '--request-id', 'req-start']);
+    const someoneElse = await cli(['start', 'pengecualian-smki', '--json', '--request-id', 'req-start'], 'andi');
     expect(someoneElse.code).toBe(1);
     expect(someoneElse.stderr).toContain('[request.mismatch]');
     expect(tables()).toEqual(before);
@@ -159,23 +180,23 @@ describe('Given request ids already used', () => {
 
   it('when a refusal wrote nothing (not an administrator), then no request is recorded, and the same id is judged again later', async () => {
     const before = tables();
-    const refused = await cli(['user', 'add', 'budi', '--as', 'andi', '--request-id', 'req-later']);
+    const refused = await cli(['user', 'add', 'budi', '--request-id', 'req-later'], 'andi');
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('[auth.not-admin]');
     expect(tables()).toEqual(before);
     // Run again, it is judged again: the same refusal, still nothing written.
-    const again = await cli(['user', 'add', 'budi', '--as', 'andi', '--request-id', 'req-later']);
+    const again = await cli(['user', 'add', 'budi', '--request-id', 'req-later'], 'andi');
     expect(again).toEqual(refused);
     expect(tables()).toEqual(before);
     // The id was never used by a change: the administrator's command with it is applied.
-    const ok = await cli(['user', 'add', 'budi', '--as', 'admin', '--request-id', 'req-later']);
+    const ok = await cli(['user', 'add', 'budi', '--request-id', 'req-later']);
     expect(ok.code, ok.stderr).toBe(0);
   });
 
   it('when a request id is not one (spaces, control characters, 1 MB, empty), then it is a usage error (exit 2) and nothing is written', async () => {
     const before = tables();
     for (const bad of ['mit spasi', 'tab\there', 'x'.repeat(1024 * 1024), '', '-dash-first', 'é']) {
-      const r = await cli(['user', 'add', 'budi', '--as', 'admin', '--request-id', bad]);
+      const r = await cli(['user', 'add', 'budi', '--request-id', bad]);
       expect(r.code, JSON.stringify(bad.slice(0, 20))).toBe(2);
       expect(r.stderr.length).toBeLessThan(1000);
       expect(r.stderr).toMatch(/\[request\.invalid-id\]|error: option/);
@@ -187,8 +208,8 @@ describe('Given request ids already used', () => {
 describe('Given commands run without --request-id', () => {
   it('then each gets a random 128-bit id, in its log entries and its record, so two identical runs are two changes', async () => {
     const before = tables();
-    const a = await cli(['start', 'pengecualian-smki', '--as', 'sari', '--json']);
-    const b = await cli(['start', 'pengecualian-smki', '--as', 'sari', '--json']);
+    const a = await cli(['start', 'pengecualian-smki', '--json'], 'sari');
+    const b = await cli(['start', 'pengecualian-smki', '--json'], 'sari');
     expect(a.code).toBe(0);
     expect(b.code).toBe(0);
     expect(JSON.parse(a.stdout).id).not.toBe(JSON.parse(b.stdout).id);

@@ -45,8 +45,8 @@ export function versionOneStore(): string {
   return file;
 }
 
-export const admin: ActorMeta = { user: 'ani', osUser: 'ani' };
-export const clerk: ActorMeta = { user: 'budi', role: 'petugas', osUser: 'budi' };
+export const admin: ActorMeta = { user: 'ani', via: 'os-login', osUser: 'ani' };
+export const clerk: ActorMeta = { user: 'budi', role: 'petugas', via: 'os-login', osUser: 'budi' };
 
 export function sampleDef(revision = 1, activity = 'Menerima berkas'): SopDefinition {
   return {

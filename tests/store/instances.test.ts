@@ -36,7 +36,7 @@ describe('instances', () => {
       const events = store.eventsOf('I-1');
       // The started event names the pinned definition: the pinning is part of the chained log, not only of the instance row.
       expect(events).toEqual([{ seq: 2, instanceId: 'I-1', version: 1, at: '2024-05-01T08:00:00.000Z', event: { ...started(), definition: hash } }]);
-      expect(store.logSince(1)[0]!.payload).toBe(`{"by":{"osUser":"budi","role":"petugas","user":"budi"},"definition":"${hash}","title":"Surat 1","type":"started"}`);
+      expect(store.logSince(1)[0]!.payload).toBe(`{"by":{"osUser":"budi","role":"petugas","user":"budi","via":"os-login"},"definition":"${hash}","title":"Surat 1","type":"started"}`);
     } finally {
       store.close();
     }

@@ -22,7 +22,7 @@ describe('opening the store', () => {
     const store = openStore();
     expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     const tables = (store.db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((r) => r.name).filter((n) => !n.startsWith('sqlite_'));
-    expect(tables).toEqual(['blobs', 'definitions', 'instances', 'log', 'requests', 'source_cache', 'user_roles', 'users']);
+    expect(tables).toEqual(['api_tokens', 'blobs', 'calendars', 'credentials', 'definitions', 'delegations', 'instances', 'log', 'publications', 'requests', 'sessions', 'signing_keys', 'user_roles', 'users']);
     expect(store.isEmpty()).toBe(true);
   });
 
@@ -102,7 +102,7 @@ describe('opening the store', () => {
   it('keeps the log append-only', () => {
     const store = openStore();
     store.write((tx) => tx.putBlob('x'));
-    store.write((tx) => tx.initAdmin('ani', { user: 'ani', osUser: 'ani' }));
+    store.write((tx) => tx.initAdmin('ani', {}, { user: 'ani', via: 'os-login', osUser: 'ani' }));
     expect(() => store.db.prepare('UPDATE log SET payload = ?').run('{}')).toThrow(/append-only/);
     expect(() => store.db.prepare('DELETE FROM log').run()).toThrow(/append-only/);
     expect(store.logSince(0)).toHaveLength(1);
