@@ -22,7 +22,7 @@ const HINTS: Partial<Record<ErrorCode, Hint>> = {
   'assign.unknown-actor': (d) => (list(d.caseActors).length ? `actors bound per instance: ${list(d.caseActors).join(', ')}` : 'this SOP has no actors bound per instance'),
   'auth.not-actor': (d) =>
     typeof d.bound === 'string'
-      ? `act as ${d.bound}: --as ${d.bound}`
+      ? `in this instance the step is ${d.bound}'s: ${d.bound} completes it, as their own login`
       : `someone with the role acts (see sop user list), or an administrator grants it: sop user grant ${str(d.user, '<user>')} ${str(d.role, '<role>')}`,
   'auth.not-admin': () => 'ask an administrator (see `sop user list`) to do it',
   'auth.not-you': (d) => `on this machine you are ${str(d.user, '<you>')}; an administrator acts for someone else only as an emergency: --on-behalf-of <user> --emergency-reason "..."`,
@@ -38,7 +38,7 @@ const HINTS: Partial<Record<ErrorCode, Hint>> = {
   'store.login-taken': (d) => `unbind it first: sop user unbind ${str(d.user, '<user>')}`,
   'user.invalid-login': () => 'an OS login is letters, digits, ".", "_" or "-" (as `id -un` prints it)',
   'auth.not-allowed': () => 'ask them, or an administrator',
-  'auth.unknown-user': (d) => (d.file !== undefined ? 'say who you are with --as <user> or SOP_USER; an administrator registers people with `sop user add`' : 'see sop user list'),
+  'auth.unknown-user': (d) => (d.file !== undefined ? 'an administrator registers people: sop user add <name> --login <their OS login>' : 'see sop user list'),
   'calendar.ambiguous': () => 'keep one calendar file and delete the other',
   'calendar.invalid': () => 'fix the problems listed, or remove the file to use the default calendar (Asia/Makassar, Monday-Friday 08:00-16:00)',
   'calendar.no-working-time': () => 'give at least one weekday working hours in calendar.yaml (workingHours)',

@@ -9,6 +9,7 @@ import type { ActorMeta, CalendarStored, Publication } from '../events.js';
 import { canonicalJson } from './canonical-json.js';
 import type { Log } from './log.js';
 import { sha256Hex } from './sha256.js';
+import { damaged } from './failures.js';
 
 /** A publication as the store keeps it. */
 export interface Published {
@@ -45,12 +46,14 @@ export class Publications {
   private readonly insertCalendar: Database.Statement;
   private readonly selectCalendar: Database.Statement;
   private readonly selectHeadSeq: Database.Statement;
+  private readonly file: string;
 
   constructor(
     db: Database.Database,
     private readonly log: Log,
     private readonly now: () => string,
   ) {
+    this.file = db.name;
     this.insert = db.prepare('INSERT INTO publications (log_seq, kind, sop_id, hash, revision, effective_on) VALUES (?, ?, ?, ?, ?, ?)');
     // The one in effect on a day: the latest effective date not after it; among equal dates, the latest published.
     this.selectInEffect = db.prepare(`${SELECT} WHERE p.kind = 'sop' AND p.sop_id = ? AND p.effective_on <= ? ORDER BY p.effective_on DESC, p.log_seq DESC LIMIT 1`);
@@ -88,20 +91,20 @@ export class Publications {
   /** The publication of SOP `sopId` in effect on `day` (YYYY-MM-DD), if any. */
   sopInEffect(sopId: string, day: string): Published | undefined {
     const row = this.selectInEffect.get(sopId, day) as PublicationRow | undefined;
-    return row && toPublished(row);
+    return row && toPublished(row, this.file);
   }
 
   /** Every publication of SOP `sopId` (every SOP without one), in the order published. */
   sops(sopId?: string): Published[] {
     const rows = (sopId === undefined ? this.selectAllSops.all() : this.selectOfSop.all(sopId)) as PublicationRow[];
-    return rows.map(toPublished);
+    return rows.map((r) => toPublished(r, this.file));
   }
 
   /** The calendar publication in effect on `day`, and the calendar's canonical JSON. */
   calendarInEffect(day: string): { published: Published; body: string } | undefined {
     const row = this.selectCalendarInEffect.get(day) as PublicationRow | undefined;
     if (!row) return undefined;
-    return { published: toPublished(row), body: this.selectCalendar.get(row.hash) as string };
+    return { published: toPublished(row, this.file), body: this.selectCalendar.get(row.hash) as string };
   }
 
   /** The seq of the latest calendar publication (0 when none): what a long-lived engine checks to know its calendar is current. */
@@ -110,7 +113,13 @@ export class Publications {
   }
 }
 
-function toPublished(r: PublicationRow): Published {
-  const by = (JSON.parse(r.payload) as Publication).by?.user ?? '';
+function toPublished(r: PublicationRow, file: string): Published {
+  let by: string;
+  try {
+    by = (JSON.parse(r.payload) as Publication).by?.user ?? '';
+  } catch (e) {
+    // Every write that checks roles reads the publications: a damaged entry is a refusal, not an internal error.
+    throw damaged(file, `log entry ${r.log_seq}, a publication, is not readable`, e);
+  }
   return { seq: r.log_seq, kind: r.kind, sop: r.sop_id, hash: r.hash, revision: r.revision, effectiveOn: r.effective_on, at: r.at, by };
 }

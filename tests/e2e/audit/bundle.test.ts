@@ -39,9 +39,10 @@ beforeAll(async () => {
   db = copyStore(f);
   all = join(f.dir, 'all.sopbundle');
   one = join(f.dir, 'one.sopbundle');
-  const a = sop(['export', '--all', '--out', all, '--db', db, '--sops', SOPS]);
+  // The auditor who exports is a person of the office (the bundle names who exported it): the administrator, by their login.
+  const a = sop(['export', '--all', '--out', all, '--db', db, '--sops', SOPS], { login: 'admin' });
   expect(a.code, a.stderr).toBe(0);
-  const b = sop(['export', f.atDecision, '--out', one, '--db', db, '--sops', SOPS, '--json']);
+  const b = sop(['export', f.atDecision, '--out', one, '--db', db, '--sops', SOPS, '--json'], { login: 'admin' });
   expect(b.code, b.stderr).toBe(0);
   checkpoint = sop(['checkpoint', '--db', db]).stdout.trim();
   elsewhere = tempDir('sop-auditor-');
@@ -200,18 +201,26 @@ describe('Given a tampered bundle, then verify --bundle exits 1 and names the br
 
 describe('sop export refuses what it cannot do, leaving nothing behind', () => {
   it('refuses to overwrite a file (exit 1)', () => {
-    const r = sop(['export', '--all', '--out', all, '--db', db]);
+    const r = sop(['export', '--all', '--out', all, '--db', db], { login: 'admin' });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('already exists [export.exists]');
   });
 
   it('refuses an unknown instance (exit 1) and writes no file', () => {
     const out = join(f.dir, 'unknown.sopbundle');
-    const r = sop(['export', 'no-such-instance', '--out', out, '--db', db]);
+    const r = sop(['export', 'no-such-instance', '--out', out, '--db', db], { login: 'admin' });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('[instance.unknown]');
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(f.dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('refuses an OS login bound to nobody (exit 1): a bundle names who exported it', () => {
+    const out = join(f.dir, 'stranger.sopbundle');
+    const r = sop(['export', '--all', '--out', out, '--db', db], { login: 'orang-asing' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('[auth.unknown-login]');
+    expect(existsSync(out)).toBe(false);
   });
 
   it('needs an instance or --all, not both (exit 2)', () => {
@@ -220,7 +229,7 @@ describe('sop export refuses what it cannot do, leaving nothing behind', () => {
   });
 
   it('writes to standard output without --out, the summary on standard error', () => {
-    const r = sop(['export', f.fresh, '--db', db]);
+    const r = sop(['export', f.fresh, '--db', db], { login: 'admin' });
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toContain('"sopBundle":1');
     expect(r.stderr).toMatch(/^exported \d+ entries, 1 instance/);

@@ -195,19 +195,22 @@ describe('Given a store whose definitions, cached state, outputs or users were t
   it('when the definition that instances pinned is changed (a waktu), then verify exits 1: definition.changed', () => {
     const db = copyStore(f);
     tamper(db, (d) => {
-      const n = d.prepare('UPDATE definitions SET body = replace(body, \'"timeText":"10 Menit"\', \'"timeText":"99 Menit"\')').run().changes;
+      const n = d.prepare(`UPDATE definitions SET body = replace(body, '"timeText":"10 Menit"', '"timeText":"99 Menit"') WHERE sop_id = 'pengecualian-smki'`).run().changes;
       expect(n).toBe(1);
     });
     const { code, report } = verify(db);
     expect(code).toBe(1);
-    expect(report.breaks[0]).toMatchObject({ code: 'definition.changed', seq: rows.find((r) => r.kind === 'definition')!.seq });
+    const stored = new Database(f.db, { readonly: true });
+    const seq = stored.prepare(`SELECT log_seq FROM definitions WHERE sop_id = 'pengecualian-smki'`).pluck().get();
+    stored.close();
+    expect(report.breaks[0]).toMatchObject({ code: 'definition.changed', seq });
     expect(report.breaks[0]!.message).toContain('pengecualian-smki');
   });
 
   it('when an instance is repointed to another definition, then verify exits 1: instance.definition', () => {
     const db = copyStore(f);
     tamper(db, (d) => {
-      const body = (d.prepare('SELECT body FROM definitions').get() as { body: string }).body;
+      const body = (d.prepare(`SELECT body FROM definitions WHERE sop_id = 'pengecualian-smki'`).get() as { body: string }).body;
       const other = JSON.parse(body);
       other.revision = 2;
       const text = JSON.stringify(other);

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { userInfo } from 'node:os';
 import { ROOT, sop, SOPS, STACK_TRACE, tempDir } from '../../helpers/cli.js';
 
 const PACKAGED = readdirSync(SOPS)
@@ -47,21 +48,40 @@ function expectValid(cwd: string, folder: string): void {
 }
 
 describe('sop init --examples', () => {
-  it('Given an empty working folder, Then it creates the database and ./sops from the packaged examples, the schemas beside them, and the files validate', () => {
+  it('Given an empty working folder, Then it creates the database (its administrator bound to your OS login) and ./sops from the packaged examples, the schemas beside them, publishes them, and the files validate', () => {
     const cwd = tempDir();
+    // Run as the test's own OS login: init binds it to the administrator.
     const r = sop(['init', '--admin', 'kepala', '--examples'], { cwd });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('created the database with administrator "kepala"');
+    expect(r.stdout).toContain(`created the database with administrator "kepala", bound to the OS login ${userInfo().username}`);
     expect(r.stdout).toContain('created sops with the example SOPs: ');
+    expect(r.stdout).toContain('published implementasi-security-patch, pengecualian-smki, pengelolaan-akses-pengguna and the office calendar');
     expect(existsSync(join(cwd, 'sop.db'))).toBe(true);
     expectScaffolded(join(cwd, 'sops'));
     expectValid(cwd, 'sops');
-    // The examples run: an instance of one starts on the new database.
-    expect(sop(['user', 'add', 'budi', '--as', 'kepala'], { cwd }).code).toBe(0);
-    const started = sop(['start', 'pengecualian-smki', '--as', 'budi', '--json'], { cwd });
+    expect(JSON.parse(sop(['user', 'list', '--json'], { cwd }).stdout)).toMatchObject([{ name: 'kepala', admin: true, maintainer: true, login: userInfo().username }]);
+    // The examples run: an instance of one starts on the new database, by a person bound to their own login.
+    expect(sop(['user', 'add', 'budi', '--login', 'budi'], { cwd }).code).toBe(0);
+    const started = sop(['start', 'pengecualian-smki', '--json'], { cwd, login: 'budi' });
     expect(started.stderr).toBe('');
     expect(JSON.parse(started.stdout).id).toMatch(/^\d{8}-[a-z2-9]{8}$/);
+  });
+
+  it('Given --login naming another OS login, Then the administrator is bound to it and the examples wait for them to publish', () => {
+    const cwd = tempDir();
+    const r = sop(['init', '--admin', 'kepala', '--login', 'kepala', '--examples'], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('created the database with administrator "kepala", bound to the OS login kepala');
+    expect(r.stdout).toContain('next: kepala publishes them: sop publish --all');
+    expect(r.stdout).not.toContain('published');
+    // This login is nobody in the store: it cannot publish (nor do anything that records who did it).
+    const mine = sop(['publish', '--all'], { cwd });
+    expect(mine.code).toBe(1);
+    expect(mine.stderr).toContain('[auth.unknown-login]');
+    const theirs = sop(['publish', '--all'], { cwd, login: 'kepala' });
+    expect(theirs.code, theirs.stderr).toBe(0);
+    expect(theirs.stdout).toContain('published pengecualian-smki revision 1');
   });
 
   it('Given --sops naming a new folder, Then the examples go there', () => {

@@ -1,8 +1,9 @@
 /**
  * The maintainer's guide, end to end, as a maintainer does it: `sop new`,
- * `sop validate`, the skeleton filled in with a text editor, then an instance
- * of the new SOP run to its end by the people of the office. Only the built
- * CLI and a YAML file are used: no code changes.
+ * `sop validate`, the skeleton filled in with a text editor, `sop publish`
+ * (how the maintainer's work reaches the office), then an instance of the
+ * new SOP run to its end by the people of the office, each as their own OS
+ * login. Only the built CLI and a YAML file are used: no code changes.
  */
 import { describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,8 @@ describe('From sop new to a running instance', () => {
   const sops = join(dir, 'sops');
   const db = join(dir, 'kantor.db');
   const file = join(sops, 'izin-penelitian.yaml');
-  const run = (args: string[], as?: string) => sop(['--sops', sops, '--db', db, ...(as ? ['--as', as] : []), ...args], { cwd: dir });
+  /** `sop args` run by the OS login `login` (the maintainer's, dian, unless said). */
+  const run = (args: string[], login = 'dian') => sop(['--sops', sops, '--db', db, ...args], { cwd: dir, login });
   let id = '';
 
   it('Given an empty SOP folder, When the maintainer runs sop new, Then the skeleton is written and validates with no warning', () => {
@@ -57,11 +59,27 @@ describe('From sop new to a running instance', () => {
     expect(paths.paths.map((p: { steps: { number: string }[] }) => p.steps.map((s) => s.number).join(','))).toEqual(['1,2', '1,2,1,2', '1,2,3,4', '1,2,1,2,3,4']);
   });
 
+  it('When the office is set up, Then the new SOP can be started only once the maintainer has published it', () => {
+    expect(run(['init', '--admin', 'admin'], 'admin').code).toBe(0);
+    expect(run(['user', 'add', 'dian', '--login', 'dian', '--maintainer'], 'admin').code).toBe(0);
+    expect(run(['user', 'add', 'peneliti', '--login', 'peneliti'], 'admin').code).toBe(0);
+    // Not published: nothing to start, and its roles are no roles of the office yet.
+    const early = run(['start', 'izin-penelitian'], 'peneliti');
+    expect(early.code).toBe(1);
+    expect(early.stderr).toContain('[sop.not-published]');
+    expect(run(['user', 'add', 'sari', '--login', 'sari', '--role', 'petugas'], 'admin').stderr).toContain('[role.unknown]');
+    // Only a maintainer (or an administrator) publishes.
+    const notHis = run(['publish', 'izin-penelitian'], 'peneliti');
+    expect(notHis.code).toBe(1);
+    expect(notHis.stderr).toContain('[auth.not-maintainer]');
+    const published = run(['publish', 'izin-penelitian']);
+    expect(published.stderr).toBe('');
+    expect(published.stdout).toMatch(/^published izin-penelitian revision 1, in effect from \d{4}-\d\d-\d\d \([0-9a-f]{12}\)\n$/);
+  });
+
   it('When the office registers its people and starts an instance, Then each step is done by its actor through to the end', () => {
-    expect(run(['init', '--admin', 'admin']).code).toBe(0);
-    expect(run(['user', 'add', 'sari', '--role', 'petugas'], 'admin').code).toBe(0);
-    expect(run(['user', 'add', 'kepala', '--role', 'kepala-badan'], 'admin').code).toBe(0);
-    expect(run(['user', 'add', 'peneliti'], 'admin').code).toBe(0);
+    expect(run(['user', 'add', 'sari', '--login', 'sari', '--role', 'petugas'], 'admin').code).toBe(0);
+    expect(run(['user', 'add', 'kepala', '--login', 'kepala', '--role', 'kepala-badan'], 'admin').code).toBe(0);
 
     const started = run(['start', 'izin-penelitian', '--title', 'Izin penelitian skripsi', '--json'], 'peneliti');
     expect(started.stderr).toBe('');

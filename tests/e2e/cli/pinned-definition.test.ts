@@ -1,7 +1,8 @@
 /**
  * An instance is pinned to the exact definition it started with: editing the
- * YAML never changes it, and `status` says that the file now holds another
- * revision.
+ * YAML never changes it, nor does publishing the edit; once a maintainer has
+ * published another revision, `status` says so, and new instances start
+ * with it.
  */
 import { describe, expect, it } from 'vitest';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,11 +14,13 @@ describe('Given an instance started on revision 1 of its SOP', () => {
     const sops = tempDir();
     for (const f of ['pengecualian-smki.yaml', 'calendar.yaml']) copyFileSync(join(SOPS, f), join(sops, f));
     const db = join(tempDir(), 'sop.db');
-    const run = (args: string[], as?: string) => sop(['--db', db, '--sops', sops, ...(as ? ['--as', as] : []), ...args]);
-    run(['init', '--admin', 'kepala']);
-    run(['user', 'add', 'tono', '--role', 'pengelola-tim-teknis'], 'kepala');
-    const id = JSON.parse(run(['start', 'pengecualian-smki', '--json'], 'kepala').stdout).id;
-    run(['advance', id, '--output', 'surat-permohonan=Surat'], 'kepala');
+    /** `sop args` run by the OS login `login` (kepala's, the administrator and maintainer, unless said). */
+    const run = (args: string[], login = 'kepala') => sop(['--db', db, '--sops', sops, ...args], { login });
+    expect(run(['init', '--admin', 'kepala']).code).toBe(0);
+    expect(run(['publish', '--all']).code).toBe(0);
+    expect(run(['user', 'add', 'tono', '--login', 'tono', '--role', 'pengelola-tim-teknis']).code).toBe(0);
+    const id = JSON.parse(run(['start', 'pengecualian-smki', '--json']).stdout).id;
+    expect(run(['advance', id, '--output', 'surat-permohonan=Surat']).code).toBe(0);
     const before = JSON.parse(run(['status', id, '--json']).stdout);
     expect(before.newerRevision).toBeNull();
     const replayBefore = JSON.parse(run(['replay', id, '--json']).stdout);
@@ -33,13 +36,23 @@ describe('Given an instance started on revision 1 of its SOP', () => {
         .replace('{ id: daftar-resiko, name: Daftar Resiko }', '{ id: daftar-risiko, name: Daftar Risiko }'),
     );
     expect(run(['validate', file]).code).toBe(0);
+    // Edited, not published: nothing that runs sees it.
+    expect(JSON.parse(run(['status', id, '--json']).stdout)).toEqual(before);
+    const unpublished = JSON.parse(run(['start', 'pengecualian-smki', '--json']).stdout).id;
+    expect(JSON.parse(run(['status', unpublished, '--json']).stdout)).toMatchObject({ revision: 1, definitionHash: before.definitionHash });
+    expect(run(['cancel', unpublished, '--reason', 'Contoh saja']).code).toBe(0);
+    // The maintainer publishes it, in effect from today.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Makassar' }).format(new Date());
+    const published = run(['publish', file, '--effective', today]);
+    expect(published.code, published.stderr).toBe(0);
+    expect(published.stdout).toContain(`published pengecualian-smki revision 2, in effect from ${today}`);
 
     const after = JSON.parse(run(['status', id, '--json']).stdout);
     expect(after.revision).toBe(1);
     expect(after.definitionHash).toBe(before.definitionHash);
     expect(after.current[0]).toMatchObject({ step: 'analisis-resiko', timeStandard: '60 Menit', outputs: [{ id: 'daftar-resiko', name: 'Daftar Resiko', sensitive: false }] });
     expect(after.newerRevision).toMatchObject({ revision: 2 });
-    expect(run(['status', id]).stdout).toMatch(/Note: the SOP file now holds revision 2/);
+    expect(run(['status', id]).stdout.replace(/\s+/g, ' ')).toContain(`Note: revision 2 is published, in effect from ${today} (this instance runs revision 1 as it started); new instances use the new one`);
 
     // Its replay and its verification do not change: they use the pinned definition, not the file.
     expect(JSON.parse(run(['replay', id, '--json']).stdout)).toEqual(replayBefore);
@@ -54,10 +67,10 @@ describe('Given an instance started on revision 1 of its SOP', () => {
     expect(run(['advance', id, '--output', 'daftar-resiko=Risiko rendah'], 'tono').code).toBe(0);
 
     // A new instance uses revision 2.
-    const fresh = JSON.parse(run(['start', 'pengecualian-smki', '--json'], 'kepala').stdout).id;
+    const fresh = JSON.parse(run(['start', 'pengecualian-smki', '--json']).stdout).id;
     expect(JSON.parse(run(['status', fresh, '--json']).stdout)).toMatchObject({ revision: 2, newerRevision: null });
 
     // And the whole store, with instances on both revisions, verifies.
-    expect(JSON.parse(run(['verify', '--json']).stdout)).toMatchObject({ ok: true, instances: 2, definitions: 2 });
+    expect(JSON.parse(run(['verify', '--json']).stdout)).toMatchObject({ ok: true, instances: 3, definitions: 2 });
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Every operator command, run once as a user runs it: the built CLI as a
- * child process on a temp database.
+ * child process on a temp database. Each person runs it as their own OS
+ * login, bound to them (stood in for by os-login-preload.cjs: { login }).
  */
 import { describe, expect, it, beforeAll } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,11 +11,16 @@ import { sop, tempDir, SOPS, STACK_TRACE } from '../../helpers/cli.js';
 describe('Given a new office database', () => {
   const dir = tempDir();
   const db = join(dir, 'kantor.db');
-  const run = (args: string[], as?: string, input?: string) => sop(['--db', db, '--sops', SOPS, ...(as ? ['--as', as] : []), ...args], input === undefined ? {} : { input });
+  /** `sop args` run by the OS login `login` (the administrator's, kepala, unless said). */
+  const run = (args: string[], login = 'kepala', input?: string) => sop(['--db', db, '--sops', SOPS, ...args], { login, ...(input === undefined ? {} : { input }) });
   let id = '';
 
   beforeAll(() => {
-    expect(run(['init', '--admin', 'kepala']).code).toBe(0);
+    const init = run(['init', '--admin', 'kepala']);
+    expect(init.code, init.stderr).toBe(0);
+    expect(init.stdout).toContain('created the database with administrator "kepala", bound to the OS login kepala');
+    const published = run(['publish', '--all']);
+    expect(published.code, published.stderr).toBe(0);
   });
 
   it('sop init refuses a second time', () => {
@@ -23,19 +29,56 @@ describe('Given a new office database', () => {
     expect(r.stderr).toContain('[store.not-empty]');
   });
 
+  it('sop publish prints what it published', () => {
+    // Published already (beforeAll): the same again changes nothing, and says what is in effect.
+    const r = run(['publish', 'pengecualian-smki']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^published pengecualian-smki revision 1, in effect from 2025-08-04 \([0-9a-f]{12}\)\n$/);
+  });
+
   it('sop user add / grant / revoke / set-roles / remove / list', () => {
-    expect(run(['user', 'add', 'rina', '--role', 'kepala-bidang-persandian'], 'kepala').code).toBe(0);
-    expect(run(['user', 'add', 'tono', '--role', 'pengelola-tim-teknis,administrator'], 'kepala').code).toBe(0);
-    expect(run(['user', 'add', 'budi'], 'kepala').code).toBe(0);
-    expect(run(['user', 'add', 'sementara', '--role', 'administrator'], 'kepala').code).toBe(0);
-    expect(run(['user', 'grant', 'sementara', 'kepala-bidang-aptika'], 'kepala').stdout).toBe('sementara: administrator, kepala-bidang-aptika\n');
-    expect(run(['user', 'revoke', 'sementara', 'administrator'], 'kepala').stdout).toBe('sementara: kepala-bidang-aptika\n');
-    expect(run(['user', 'set-roles', 'sementara', 'administrator'], 'kepala').stdout).toBe('sementara: administrator\n');
-    expect(run(['user', 'remove', 'sementara'], 'kepala').code).toBe(0);
+    expect(run(['user', 'add', 'rina', '--login', 'rina', '--role', 'kepala-bidang-persandian']).code).toBe(0);
+    expect(run(['user', 'add', 'tono', '--login', 'tono', '--role', 'pengelola-tim-teknis,administrator']).code).toBe(0);
+    expect(run(['user', 'add', 'budi', '--login', 'budi']).stdout).toBe('added budi, login budi: no roles\n');
+    expect(run(['user', 'add', 'sementara', '--role', 'administrator']).code).toBe(0);
+    expect(run(['user', 'grant', 'sementara', 'kepala-bidang-aptika']).stdout).toBe('sementara: administrator, kepala-bidang-aptika\n');
+    expect(run(['user', 'revoke', 'sementara', 'administrator']).stdout).toBe('sementara: kepala-bidang-aptika\n');
+    expect(run(['user', 'set-roles', 'sementara', 'administrator']).stdout).toBe('sementara: administrator\n');
+    expect(run(['user', 'remove', 'sementara']).code).toBe(0);
     const list = JSON.parse(run(['user', 'list', '--json']).stdout);
     expect(list.map((u: { name: string }) => u.name)).toEqual(['budi', 'kepala', 'rina', 'tono']);
-    expect(list.find((u: { name: string }) => u.name === 'tono').roles).toEqual(['administrator', 'pengelola-tim-teknis']);
-    expect(run(['user', 'list']).stdout).toMatch(/^kepala\s+yes\s+-$/m);
+    expect(list.find((u: { name: string }) => u.name === 'tono')).toMatchObject({ admin: false, maintainer: false, login: 'tono', roles: ['administrator', 'pengelola-tim-teknis'] });
+    expect(list.find((u: { name: string }) => u.name === 'kepala')).toEqual({
+      name: 'kepala',
+      admin: true,
+      maintainer: true,
+      login: 'kepala',
+      roles: [],
+      profile: { fullName: null, nip: null, jabatan: null },
+      createdAt: expect.any(String),
+    });
+    expect(run(['user', 'list']).stdout).toMatch(/^USER\s+RIGHTS\s+LOGIN\s+ROLES$/m);
+    expect(run(['user', 'list']).stdout).toMatch(/^kepala\s+admin, maintainer\s+kepala\s+-$/m);
+    expect(run(['user', 'list']).stdout).toMatch(/^budi\s+budi\s+-$/m);
+  });
+
+  it('sop user bind / unbind / rights / profile', () => {
+    expect(run(['user', 'add', 'dewi']).code).toBe(0);
+    expect(run(['user', 'bind', 'dewi', 'dewi']).stdout).toBe('dewi: login dewi\n');
+    expect(run(['user', 'rights', 'dewi', '--maintainer']).stdout).toBe('dewi: maintainer\n');
+    expect(run(['user', 'profile', 'dewi', '--full-name', 'Dewi Lestari, S.T.', '--nip', '198703152010012003'], 'dewi').stdout).toBe('dewi: Dewi Lestari, S.T., NIP 198703152010012003\n');
+    expect(JSON.parse(run(['user', 'rights', 'dewi', '--no-maintainer', '--json']).stdout)).toMatchObject({
+      name: 'dewi',
+      admin: false,
+      maintainer: false,
+      login: 'dewi',
+      profile: { fullName: 'Dewi Lestari, S.T.', nip: '198703152010012003', jabatan: null },
+    });
+    expect(run(['user', 'unbind', 'dewi']).stdout).toBe('dewi: no login\n');
+    const gone = run(['user', 'profile', 'dewi', '--jabatan', 'Pranata Komputer'], 'dewi');
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain('[auth.unknown-login]');
+    expect(run(['user', 'remove', 'dewi']).code).toBe(0);
   });
 
   it('sop start prints the new id; --json gives {"id"}', () => {
@@ -145,7 +188,7 @@ describe('Given a new office database', () => {
       ['output', 'nope', 'x'],
       ['cancel', 'nope', '--reason', 'x'],
     ]) {
-      const r = run(cmd, 'kepala');
+      const r = run(cmd);
       expect(r.code, cmd.join(' ')).toBe(1);
       expect(r.stderr).toContain('[instance.unknown]');
       expect(r.stderr).toContain('hint: see sop list');
@@ -172,7 +215,7 @@ describe('sop demo', () => {
 
   it("refuses to write into an office's own database", () => {
     const cwd = tempDir();
-    expect(sop(['init', '--admin', 'kepala'], { cwd }).code).toBe(0);
+    expect(sop(['init', '--admin', 'kepala'], { cwd, login: 'kepala' }).code).toBe(0);
     const r = sop(['demo', '--sops', SOPS], { cwd });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('[demo.foreign-database]');
@@ -184,7 +227,7 @@ describe('every command has --help', () => {
   const commands = [...top.matchAll(/^ {2}([a-z-]+)(?:\|[a-z]+)?(?: \[options\]| <|\s)/gm)].map((m) => m[1]!).filter((c) => c !== 'help');
 
   it('lists the commands of both issues', () => {
-    expect(commands).toEqual(expect.arrayContaining(['validate', 'catalog', 'show', 'init', 'user', 'start', 'tasks', 'status', 'advance', 'list', 'cancel', 'output', 'history', 'demo']));
+    expect(commands).toEqual(expect.arrayContaining(['validate', 'catalog', 'show', 'init', 'user', 'publish', 'start', 'tasks', 'status', 'advance', 'list', 'cancel', 'output', 'history', 'demo']));
   });
 
   for (const c of [
@@ -199,6 +242,11 @@ describe('every command has --help', () => {
     'user revoke',
     'user set-roles',
     'user remove',
+    'user bind',
+    'user unbind',
+    'user rights',
+    'user profile',
+    'publish',
     'start',
     'tasks',
     'status',

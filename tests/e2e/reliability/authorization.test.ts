@@ -3,7 +3,7 @@
  * password from standard input: every step with a sensitive output, on
  * every path of the seed SOPs that has one, tried through the built binary
  * (a child process per attempt, the password piped in) by every person who
- * does not hold it. Refusals only: auth.not-actor, recorded as one refused
+ * does not hold it, each as their own OS login. Refusals only: auth.not-actor, recorded as one refused
  * attempt, nothing else changed, and the password neither printed nor kept.
  * Then the right person completes the step the same way.
  *
@@ -74,7 +74,7 @@ describe('Given every path of the seed SOPs that has a step whose password the C
         passwordSteps++;
         const secret = secretValue(pathIndex);
         const args = ['advance', id, '--step', move.step, ...(move.choice ? ['--choice', move.choice.id] : []), ...outputs.flatMap((o) => ['--output', `${o.id}=${String(o.value)}`])];
-        const attempt = (user: string) => sop([...args, '--as', user, '--db', db, '--sops', SOPS], { cwd: dir, input: `${secret}\n` });
+        const attempt = (user: string) => sop([...args, '--db', db, '--sops', SOPS], { cwd: dir, input: `${secret}\n`, login: user });
 
         const outsiders = PEOPLE.filter((u) => !holds(walk, move.by, u));
         expect(outsiders.length).toBeGreaterThan(0);

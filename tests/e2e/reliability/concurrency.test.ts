@@ -18,7 +18,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { tempDir, SOPS, STACK_TRACE } from '../../helpers/cli.js';
+import { OS_LOGIN_PRELOAD, tempDir, SOPS, STACK_TRACE } from '../../helpers/cli.js';
 import { officeWith } from '../../helpers/engine.js';
 import { gateStdio, openGate } from '../../helpers/gate.js';
 // @ts-expect-error a plain JavaScript module, shared with the soak script
@@ -48,8 +48,12 @@ let setupSeq: number;
 let seconds: number;
 
 function operator(user: string): { child: ChildProcess; done: Promise<Command[]> } {
+  // The operator runs as the OS login of its own name, bound to it (officeWith): that login is who acts.
+  const env: Record<string, string | undefined> = { ...process.env, SOP_TEST_OS_LOGIN: user, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${OS_LOGIN_PRELOAD}`.trim() };
+  for (const name of ['SOP_DIR', 'SOP_DB', 'SOP_USER', 'SOP_DEBUG', 'SOP_SERVER', 'SOP_TOKEN']) delete env[name];
   const child = spawn(process.execPath, [join(import.meta.dirname, 'concurrent-operator.mjs'), db, SOPS, user, String(ROUNDS), shared.join(',')], {
     stdio: [...gateStdio('ignore')],
+    env,
   });
   const done = new Promise<Command[]>((resolve, reject) => {
     let out = '';

@@ -17,6 +17,10 @@
  * same instance at once, read at the same version, and all but one must
  * get store.conflict, however fast or slow the machine.
  *
+ * It runs as the OS login `user` (the test starts it with
+ * tests/helpers/os-login-preload.cjs), bound to the sop user of that name:
+ * in direct file mode that login is who acts.
+ *
  * It prints, as JSON, every command and its outcome.
  *
  * argv: <db> <sops> <user> <rounds> <shared instance ids, comma-separated>
@@ -45,7 +49,8 @@ async function sop(args, requestId) {
   let stdout = '';
   let stderr = '';
   const io = { out: (t) => (stdout += t), err: (t) => (stderr += t), width: 80 };
-  const argv = [...args, '--db', db, '--sops', sops, '--as', user, ...(requestId ? ['--request-id', requestId] : [])];
+  // The person is the OS login this process runs as (the test stands it in: os-login-preload.cjs), bound to `user`.
+  const argv = [...args, '--db', db, '--sops', sops, ...(requestId ? ['--request-id', requestId] : [])];
   const code = await run(argv, io);
   const record = { args, requestId: requestId ?? null, code, stdout, stderr };
   commands.push(record);

@@ -65,23 +65,25 @@ function flip(file: string, offset: number, length: number): void {
   overwrite(file, offset, Buffer.from(bytes.map((b) => b ^ 0xff)));
 }
 
-const run = (db: string, args: string[]): CliResult => sop([...args, '--db', db, '--sops', SOPS], { cwd: fixture.dir });
+/** `sop args` on `db`, run by the OS login `login` (each person of the fixture is bound to a login of their name). */
+const run = (db: string, args: string[], login?: string): CliResult => sop([...args, '--db', db, '--sops', SOPS], { cwd: fixture.dir, ...(login === undefined ? {} : { login }) });
 
-/** The writes an operator and an administrator make. */
-const writes = () => [
-  ['user', 'add', 'budi', '--as', 'admin'],
-  ['user', 'grant', 'sari', 'kepala-bidang-persandian', '--as', 'admin'],
-  ['start', 'pengecualian-smki', '--as', 'sari'],
-  ['advance', fixture.atDecision, '--as', 'rina', '--choice', 'setuju'],
-  ['advance', fixture.fresh, '--as', 'sari', '--output', 'surat-permohonan=Surat baru'],
-  ['cancel', fixture.fresh, '--as', 'sari', '--reason', 'Dibatalkan'],
+/** The writes an operator and an administrator make, each as their own OS login. */
+const writes = (): [login: string, args: string[]][] => [
+  ['admin', ['user', 'add', 'budi']],
+  ['admin', ['user', 'grant', 'sari', 'kepala-bidang-persandian']],
+  ['admin', ['publish', 'pengecualian-smki', '--effective', '2026-11-01']],
+  ['sari', ['start', 'pengecualian-smki']],
+  ['rina', ['advance', fixture.atDecision, '--choice', 'setuju']],
+  ['sari', ['advance', fixture.fresh, '--output', 'surat-permohonan=Surat baru']],
+  ['sari', ['cancel', fixture.fresh, '--reason', 'Dibatalkan']],
 ];
 
 /** Every write is refused: exit 1, the `code` line saying why, a hint, no stack trace, and the file keeps its bytes. */
 function expectWritesRefused(db: string, code: string, why: RegExp): void {
   const bytes = readFileSync(db);
-  for (const args of writes()) {
-    const r = run(db, args);
+  for (const [login, args] of writes()) {
+    const r = run(db, args, login);
     const what = `sop ${args.join(' ')}\n${r.stderr}`;
     expect(r.stderr, what).not.toMatch(STACK_TRACE);
     expect(r.stderr, what).not.toContain('internal error');
@@ -216,17 +218,37 @@ describe('Given a store cut short (truncated to the first half of its pages)', (
 describe('Given a store with flipped bytes in an old entry, which no write reads', () => {
   it('then writes go on (the damage is not where they read), but sop verify finds it and names the entry', () => {
     const conn = new Database(fixture.db, { readonly: true });
-    const old = conn.prepare('SELECT seq, payload FROM log WHERE seq = 3').get() as { seq: number; payload: string };
+    // The entry that added sari: nothing reads a user's entry again but verify.
+    const old = conn.prepare(`SELECT seq, payload FROM log WHERE kind = 'user' AND payload LIKE '%"action":"add"%"user":"sari"%'`).get() as { seq: number; payload: string };
     conn.close();
     const db = damagedCopy((f) => {
       const bytes = readFileSync(f);
       const at = inLogLeaf(f, old.payload);
       overwrite(f, at + 10, Buffer.from([bytes[at + 10]! ^ 0x01]));
     });
-    const write = run(db, ['user', 'add', 'budi', '--as', 'admin']);
+    const write = run(db, ['user', 'add', 'budi'], 'admin');
     expect(write.code, write.stderr).toBe(0);
     const { json } = verify(db);
-    expect(json!.breaks[0]).toMatchObject({ code: 'chain.content', seq: 3 });
+    expect(json!.breaks[0]).toMatchObject({ code: 'chain.content', seq: old.seq });
     expect(json!.entries).toBe(head.seq + 1);
+  });
+});
+
+describe('Given a store with an old publication entry made unreadable, which writes that check roles read', () => {
+  it('then such a write is refused as a damaged store (exit 1, no internal error), the file keeps its bytes, and sop verify names the entry', () => {
+    const conn = new Database(fixture.db, { readonly: true });
+    const old = conn.prepare(`SELECT seq, payload FROM log WHERE kind = 'definition' AND payload LIKE '{"action":"publish"%' ORDER BY seq LIMIT 1`).get() as { seq: number; payload: string };
+    conn.close();
+    // The payload's opening brace becomes a '#': the JSON no longer parses.
+    const db = damagedCopy((f) => overwrite(f, inLogLeaf(f, old.payload), Buffer.from('#')));
+    const bytes = readFileSync(db);
+    const r = run(db, ['user', 'grant', 'sari', 'kepala-bidang-persandian'], 'admin');
+    expect(r.stderr).not.toMatch(STACK_TRACE);
+    expect(r.stderr).not.toContain('internal error');
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr.split('\n')[0]).toMatch(new RegExp(`log entry ${old.seq}, a publication, is not readable.* \\[store\\.damaged\\]$`));
+    expect(readFileSync(db).equals(bytes)).toBe(true);
+    const { json } = verify(db);
+    expect(json!.breaks[0]).toMatchObject({ seq: old.seq });
   });
 });

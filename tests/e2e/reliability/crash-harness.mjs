@@ -13,14 +13,21 @@
  * then the killed command is run again with the same --request-id, as a
  * script would after a crash: it must succeed, and be in the log once.
  *
+ * Each command runs as the OS login of the person it is (operator, or the
+ * administrator), bound to them at set-up: in direct file mode the login
+ * is who acts. The test stands the login in (os-login-preload.cjs for a
+ * process, asLogin in this one).
+ *
  * Used by tests/e2e/reliability/crash.test.ts (a few hundred kills in
  * npm run test:e2e) and by tests/long/crash-soak.mjs (thousands, by hand).
  * Plain JavaScript importing the built dist/, so that the soak script runs
  * with node alone.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -28,6 +35,8 @@ import Database from 'better-sqlite3';
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 const SOPS = join(ROOT, 'sops');
+/** Stands a `sop` process in for an OS login (the person bound to it acts): test scaffolding, see that file. */
+const OS_LOGIN_PRELOAD = join(ROOT, 'tests', 'helpers', 'os-login-preload.cjs');
 const { openEngine } = await import(join(ROOT, 'dist', 'engine', 'index.js'));
 const { Store } = await import(join(ROOT, 'dist', 'engine', 'store', 'index.js'));
 const { verifyStore } = await import(join(ROOT, 'dist', 'engine', 'audit', 'verify.js'));
@@ -129,11 +138,14 @@ async function withEngine(db, user, fn, create = false) {
   }
 }
 
+/** The administrator (bound to the login admin), the seeds and their calendar published, the operator and a spare, each bound to a login of their name. */
 async function setUp(db) {
-  await withEngine(db, ADMIN, (e) => e.people.init(ADMIN), true);
+  await withEngine(db, ADMIN, (e) => e.people.init(ADMIN, { login: ADMIN }), true);
   await withEngine(db, ADMIN, async (e) => {
-    await e.people.add('operator', { roles: ROLES });
-    await e.people.add('cadangan');
+    for (const sop of SEEDS) await e.definitions.publish(sop);
+    await e.definitions.publishCalendar();
+    await e.people.add('operator', { roles: ROLES, login: 'operator' });
+    await e.people.add('cadangan', { login: 'cadangan' });
   });
 }
 
@@ -170,7 +182,8 @@ async function nextCommand(db, state, payload) {
     return {
       kind: 'start',
       requestId: rid,
-      argv: ['start', sop, '--as', state.user, '--title', `Uji crash ${counter}`, '--request-id', rid, '--json'],
+      login: state.user,
+      argv: ['start', sop, '--title', `Uji crash ${counter}`, '--request-id', rid, '--json'],
       after: () => {
         const id = recordedAnswer(db, rid)?.ok?.id;
         if (id) state.instances.push(id);
@@ -183,7 +196,8 @@ async function nextCommand(db, state, payload) {
     return {
       kind: 'role',
       requestId: rid,
-      argv: ['user', verb, state.spare, 'kepala-bidang-aptika', '--as', ADMIN, '--request-id', rid],
+      login: ADMIN,
+      argv: ['user', verb, state.spare, 'kepala-bidang-aptika', '--request-id', rid],
       after: () => {
         state.spareHas = !state.spareHas;
       },
@@ -192,12 +206,12 @@ async function nextCommand(db, state, payload) {
   const id = active[Math.floor(Math.random() * active.length)];
   if (roll < 0.2) {
     const rid = requestId('cancel');
-    return { kind: 'cancel', requestId: rid, argv: ['cancel', id, '--as', state.user, '--reason', 'Dibatalkan saat uji crash', '--request-id', rid] };
+    return { kind: 'cancel', requestId: rid, login: state.user, argv: ['cancel', id, '--reason', 'Dibatalkan saat uji crash', '--request-id', rid] };
   }
   const st = statuses.find((s) => s.id === id);
   const step = st.current[0];
   const rid = requestId('advance');
-  const argv = ['advance', id, '--as', state.user, '--step', step.step, '--request-id', rid];
+  const argv = ['advance', id, '--step', step.step, '--request-id', rid];
   if (step.choices.length) argv.push('--choice', PREFERRED[step.step] ?? step.choices[Math.floor(Math.random() * step.choices.length)]);
   let input = '';
   for (const o of step.outputs) {
@@ -206,16 +220,38 @@ async function nextCommand(db, state, payload) {
     else argv.push('--output', `${o.id}=${o.name} ${randomBytes(8).toString('hex')}`);
   }
   if (Math.random() < 0.3) argv.push('--note', `Catatan "uji" ${counter}; DROP TABLE log; --`);
-  return { kind: 'advance', requestId: rid, argv, input, secret: input !== '' };
+  return { kind: 'advance', requestId: rid, login: state.user, argv, input, secret: input !== '' };
 }
 
 // --- running and killing -----------------------------------------------------
 
-function childEnv(db) {
+/** The environment of a `sop` process: the lane's store, and the OS login `login` stood in for (when given). */
+function childEnv(db, login) {
   const env = { ...process.env, SOP_DB: db, SOP_DIR: SOPS };
   delete env.SOP_USER;
   delete env.SOP_DEBUG;
+  delete env.SOP_TEST_OS_LOGIN;
+  if (login !== undefined) {
+    env.SOP_TEST_OS_LOGIN = login;
+    env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --require ${OS_LOGIN_PRELOAD}`.trim();
+  }
   return env;
+}
+
+/** The OS login a run in this process stands for, per asynchronous context: the lanes run side by side. */
+const standIn = new AsyncLocalStorage();
+const os = createRequire(import.meta.url)('node:os');
+const realUserInfo = os.userInfo;
+os.userInfo = (options) => {
+  const info = realUserInfo(options);
+  const login = standIn.getStore();
+  return login === undefined ? info : { ...info, username: login };
+};
+syncBuiltinESMExports();
+
+/** Runs `fn` in this process as if it ran as the OS login `login` (as the preload does for a process). */
+function asLogin(login, fn) {
+  return login === undefined ? fn() : standIn.run(login, fn);
 }
 
 /** How long the commands take here, unkilled: the kill points are spread over that span. */
@@ -246,7 +282,7 @@ function killPoint(timing) {
 
 function runAndKill(command, { db, dir }, killAt) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI, ...command.argv], { cwd: dir, env: childEnv(db), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...command.argv], { cwd: dir, env: childEnv(db, command.login), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let killed = false;
@@ -290,11 +326,11 @@ async function runToEnd(command, { db, dir }) {
     let stdout = '';
     let stderr = '';
     const io = { out: (t) => (stdout += t), err: (t) => (stderr += t), width: 80 };
-    const code = await run([...command.argv, '--db', db, '--sops', SOPS], io);
+    const code = await asLogin(command.login, () => run([...command.argv, '--db', db, '--sops', SOPS], io));
     return { code, stdout, stderr };
   }
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI, ...command.argv], { cwd: dir, env: childEnv(db), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...command.argv], { cwd: dir, env: childEnv(db, command.login), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));

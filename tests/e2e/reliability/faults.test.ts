@@ -2,8 +2,10 @@
  * "Each of these gets a clear error and exit 1, with nothing half-written:
  * a read-only database file or directory; a full disk; a database of a
  * newer schema version; a file that is not SQLite given as --db; an SOP
- * folder that is missing or unreadable."
+ * folder that is missing or unreadable." (What runs no longer reads the SOP
+ * folder: there, publishing is what is refused.)
  *
+ * Each command runs as the OS login of its person (os-login-preload.cjs).
  * Through the built CLI, as a child process. Permissions mean nothing to
  * root, so when the tests run as root (as in CI) the command runs as the
  * unprivileged user nobody (setpriv); otherwise as the current user. The
@@ -17,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SCHEMA_VERSION } from '../../../engine/store/index.js';
-import { CLI, SOPS, STACK_TRACE, type CliResult } from '../../helpers/cli.js';
+import { CLI, OS_LOGIN_PRELOAD, SOPS, STACK_TRACE, type CliResult } from '../../helpers/cli.js';
 import { officeWith, openOffice } from '../../helpers/engine.js';
 import { AS_NOBODY, NOBODY, ROOT_USER, unprivileged } from '../../helpers/unprivileged.js';
 
@@ -41,12 +43,17 @@ function storeCopy(name: string): { dir: string; db: string } {
 }
 
 /**
- * Runs the CLI: `unprivileged` as nobody when the test is root; `limitKb` under `ulimit -f`.
- * Standard input is empty; the environment is cleared of SOP_*.
+ * Runs the CLI: `unprivileged` as nobody when the test is root; `limitKb` under `ulimit -f`; `login`, the OS
+ * login it stands for (the person bound to it acts: os-login-preload.cjs). Standard input is empty; the
+ * environment is cleared of SOP_*.
  */
-function cli(args: string[], options: { unprivileged?: boolean; limitKb?: number; cwd?: string } = {}): CliResult {
+function cli(args: string[], options: { unprivileged?: boolean; limitKb?: number; cwd?: string; login?: string } = {}): CliResult {
   const env: Record<string, string | undefined> = { ...process.env };
-  for (const name of ['SOP_DIR', 'SOP_DB', 'SOP_USER', 'SOP_DEBUG']) delete env[name];
+  for (const name of ['SOP_DIR', 'SOP_DB', 'SOP_USER', 'SOP_DEBUG', 'SOP_TEST_OS_LOGIN']) delete env[name];
+  if (options.login !== undefined) {
+    env.SOP_TEST_OS_LOGIN = options.login;
+    env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --require ${OS_LOGIN_PRELOAD}`.trim();
+  }
   let argv = [process.execPath, CLI, ...args];
   if (options.unprivileged) argv = [...AS_NOBODY, ...argv];
   if (options.limitKb !== undefined) argv = ['sh', '-c', `ulimit -f ${options.limitKb} && exec "$@"`, 'sh', ...argv];
@@ -114,12 +121,12 @@ describe('Given a store whose file is read-only for the person running sop', () 
     chmodSync(db, 0o444);
     const before = rows(db);
     const bytes = readFileSync(db);
-    for (const args of [
-      ['user', 'add', 'budi', '--as', 'admin'],
-      ['advance', instance, '--as', 'sari', '--output', 'surat-permohonan=Surat'],
-      ['start', 'pengecualian-smki', '--as', 'sari'],
-    ]) {
-      const r = cli([...args, '--db', db, '--sops', SOPS], { unprivileged: true });
+    for (const [login, args] of [
+      ['admin', ['user', 'add', 'budi']],
+      ['sari', ['advance', instance, '--output', 'surat-permohonan=Surat']],
+      ['sari', ['start', 'pengecualian-smki']],
+    ] as const) {
+      const r = cli([...args, '--db', db, '--sops', SOPS], { unprivileged: true, login });
       expectClearError(r, 'store.unwritable', /cannot write to the store .*sop\.db/);
       expect(r.stderr).toMatch(/hint: sop needs write access to .*sop\.db and to its directory/);
     }
@@ -138,12 +145,12 @@ describe('Given a store in a directory that is read-only for the person running 
     for (const f of [`${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
     chmodSync(dir, 0o555);
     const bytes = readFileSync(db);
-    for (const args of [
-      ['user', 'add', 'budi', '--as', 'admin'],
-      ['cancel', instance, '--as', 'sari', '--reason', 'x'],
-      ['status', instance],
-    ]) {
-      const r = cli([...args, '--db', db, '--sops', SOPS], { unprivileged: true });
+    for (const [login, args] of [
+      ['admin', ['user', 'add', 'budi']],
+      ['sari', ['cancel', instance, '--reason', 'x']],
+      ['sari', ['status', instance]],
+    ] as const) {
+      const r = cli([...args, '--db', db, '--sops', SOPS], { unprivileged: true, login });
       expectClearError(r, 'store.unwritable', /cannot write to the store .*sop\.db/);
     }
     expect(readdirSync(dir)).toEqual(['sop.db']);
@@ -175,12 +182,12 @@ describe('Given a full disk', () => {
     const { db } = storeCopy('file-size-limit');
     const before = rows(db);
     const limitKb = Math.ceil(statSync(db).size / 1024) + 256;
-    const r = cli(['advance', instance, '--as', 'sari', '--output', `surat-permohonan=@${big}`, '--db', db, '--sops', SOPS], { limitKb });
+    const r = cli(['advance', instance, '--output', `surat-permohonan=@${big}`, '--db', db, '--sops', SOPS], { limitKb, login: 'sari' });
     expectClearError(r, 'store.io-error', /the store .*sop\.db could not be read or written .*; nothing was written/);
     expect(r.stderr).toMatch(/hint: the disk may be full, over a file size limit \(ulimit -f\)/);
     await expectUnchanged(db, before);
     // Once there is room, the same command goes through.
-    const ok = cli(['advance', instance, '--as', 'sari', '--output', `surat-permohonan=@${big}`, '--db', db, '--sops', SOPS]);
+    const ok = cli(['advance', instance, '--output', `surat-permohonan=@${big}`, '--db', db, '--sops', SOPS], { login: 'sari' });
     expect(ok.code, ok.stderr).toBe(0);
   });
 
@@ -189,7 +196,7 @@ describe('Given a full disk', () => {
     const db = join(tmpfs, 'sop.db');
     copyFileSync(pristine, db);
     const before = rows(db);
-    const r = cli(['advance', instance, '--as', 'sari', '--output', `surat-permohonan=@${big}`, '--db', db, '--sops', SOPS]);
+    const r = cli(['advance', instance, '--output', `surat-permohonan=@${big}`, '--db', db, '--sops', SOPS], { login: 'sari' });
     expectClearError(r, 'store.full', /the disk holding the store .*sop\.db is full; nothing was written/);
     expect(r.stderr).toMatch(/hint: free some space on that disk/);
     await expectUnchanged(db, before);
@@ -203,8 +210,12 @@ describe('Given a store written by a newer sop (a schema version above this one)
     raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     raw.close();
     const bytes = readFileSync(db);
-    for (const args of [['user', 'add', 'budi', '--as', 'admin'], ['advance', instance, '--as', 'sari', '--output', 'surat-permohonan=x'], ['list']]) {
-      const r = cli([...args, '--db', db, '--sops', SOPS]);
+    for (const [login, args] of [
+      ['admin', ['user', 'add', 'budi']],
+      ['sari', ['advance', instance, '--output', 'surat-permohonan=x']],
+      ['sari', ['list']],
+    ] as const) {
+      const r = cli([...args, '--db', db, '--sops', SOPS], { login });
       expectClearError(r, 'store.newer-schema', new RegExp(`has schema version ${SCHEMA_VERSION + 1}, but this sop knows only up to version ${SCHEMA_VERSION}`));
       expect(r.stderr).toMatch(/hint: a newer sop has written this store; upgrade sop/);
     }
@@ -222,7 +233,7 @@ describe('Given a file that is not SQLite given as --db', () => {
     for (const args of [
       ['init', '--admin', 'admin'],
       ['user', 'list'],
-      ['start', 'pengecualian-smki', '--as', 'admin'],
+      ['start', 'pengecualian-smki'],
     ]) {
       const r = cli([...args, '--db', notes, '--sops', SOPS]);
       expectClearError(r, 'store.not-a-database', /catatan\.txt is not an SQLite database/);
@@ -233,22 +244,23 @@ describe('Given a file that is not SQLite given as --db', () => {
 });
 
 describe('Given an SOP folder that is missing or unreadable', () => {
-  it('when a missing folder is given, then start and role changes are refused (exit 1) naming it, and nothing is written', async () => {
+  it('when a missing folder is given, then what reads it (publish, catalog, show) is refused (exit 1) naming it, and nothing is written; what runs never reads it', async () => {
     const { db } = storeCopy('sops-missing');
     const before = rows(db);
     const missing = join(base, 'tidak-ada');
-    for (const args of [
-      ['start', 'pengecualian-smki', '--as', 'sari'],
-      ['user', 'grant', 'sari', 'administrator', '--as', 'admin'],
-      ['user', 'add', 'budi', '--role', 'administrator', '--as', 'admin'],
-    ]) {
-      const r = cli([...args, '--db', db, '--sops', missing]);
+    for (const args of [['publish', 'pengecualian-smki'], ['publish', '--all'], ['catalog'], ['show', 'pengecualian-smki']]) {
+      const r = cli([...args, '--db', db, '--sops', missing], { login: 'admin' });
       expectClearError(r, 'sops.unreadable', /the SOP folder .*tidak-ada cannot be read: no such file or folder/);
     }
     await expectUnchanged(db, before);
+    // Instances start from what was published, and roles are the actors of published SOPs: the folder is not needed.
+    const started = cli(['start', 'pengecualian-smki', '--db', db, '--sops', missing], { login: 'sari' });
+    expect(started.code, started.stderr).toBe(0);
+    const granted = cli(['user', 'grant', 'sari', 'pengelola-tim-teknis', '--db', db, '--sops', missing], { login: 'admin' });
+    expect(granted.code, granted.stderr).toBe(0);
   });
 
-  it.skipIf(!CAN_DROP)('when the folder, or the SOP file itself, cannot be read, then start is refused (exit 1) and nothing is written', async () => {
+  it.skipIf(!CAN_DROP)('when the folder, or the SOP file itself, cannot be read, then publishing is refused (exit 1) and nothing is written', async () => {
     const { dir, db } = storeCopy('sops-unreadable');
     const sops = join(dir, 'sops');
     mkdirSync(sops);
@@ -258,11 +270,11 @@ describe('Given an SOP folder that is missing or unreadable', () => {
     }
     const before = rows(db);
     chmodSync(sops, 0o000);
-    const folder = cli(['start', 'pengecualian-smki', '--as', 'sari', '--db', db, '--sops', sops], { unprivileged: true });
+    const folder = cli(['publish', 'pengecualian-smki', '--effective', '2026-01-01', '--db', db, '--sops', sops], { unprivileged: true, login: 'admin' });
     expectClearError(folder, 'sops.unreadable', /the SOP folder .*sops cannot be read/);
     chmodSync(sops, 0o755);
     chmodSync(join(sops, 'pengecualian-smki.yaml'), 0o000);
-    const file = cli(['start', 'pengecualian-smki', '--as', 'sari', '--db', db, '--sops', sops], { unprivileged: true });
+    const file = cli(['publish', 'pengecualian-smki', '--effective', '2026-01-01', '--db', db, '--sops', sops], { unprivileged: true, login: 'admin' });
     expect(file.stderr).not.toMatch(STACK_TRACE);
     expect(file.code, file.stderr).toBe(1);
     expect(file.stderr).toMatch(/pengecualian-smki\.yaml/);

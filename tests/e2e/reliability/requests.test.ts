@@ -25,8 +25,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('Given the built CLI as separate processes', () => {
   it("when a script runs sop start with its own request id, times out, and runs it again, then the second process answers the first one's instance id", () => {
     const env = { SOP_DB: db, SOP_DIR: SOPS };
-    const first = sop(['start', 'pengecualian-smki', '--as', 'sari', '--title', 'Permohonan skrip', '--request-id', 'script-7f3a'], { cwd: dir, env });
-    const second = sop(['start', 'pengecualian-smki', '--as', 'sari', '--title', 'Permohonan skrip', '--request-id', 'script-7f3a'], { cwd: dir, env });
+    const first = sop(['start', 'pengecualian-smki', '--title', 'Permohonan skrip', '--request-id', 'script-7f3a'], { cwd: dir, env, login: 'sari' });
+    const second = sop(['start', 'pengecualian-smki', '--title', 'Permohonan skrip', '--request-id', 'script-7f3a'], { cwd: dir, env, login: 'sari' });
     expect(first.code, first.stderr).toBe(0);
     expect(second.stderr).not.toMatch(STACK_TRACE);
     expect({ code: second.code, stdout: second.stdout, stderr: second.stderr }).toEqual({ code: first.code, stdout: first.stdout, stderr: first.stderr });

@@ -3,7 +3,7 @@
  * gets the conflict error, and the history holds one completion."
  *
  * Real processes: the built CLI, two `sop advance --step` at a time on the
- * same instance of the same SQLite file, both started before either begins
+ * same instance of the same SQLite file, each as the OS login of its person, both started before either begins
  * (a start gate holds each process until all are running). The second
  * operator reading exactly between the first one's read and its write, in
  * one process: tests/runtime/concurrency.test.ts.
@@ -30,10 +30,11 @@ async function as<T>(user: string, fn: (e: Engine) => Promise<T>): Promise<T> {
   }
 }
 
-const run = (args: string[]) => sop(args, { cwd: dir, env: { SOP_DB: db, SOP_DIR: SOPS } });
+/** `sop args` on the test store, run by the OS login `login` (each person is bound to a login of their name). */
+const run = (args: string[], login = 'admin') => sop(args, { cwd: dir, env: { SOP_DB: db, SOP_DIR: SOPS }, login });
 
-/** Runs each `sop <args>` as a child process on the test store, all begun together; resolves when all have ended. */
-const spawnTogether = (runs: string[][]) => spawnSopTogether(runs.map((args) => ({ args, options: { cwd: dir, env: { SOP_DB: db, SOP_DIR: SOPS } } })));
+/** Runs each `sop <args>` as a child process on the test store, as the login given, all begun together; resolves when all have ended. */
+const spawnTogether = (runs: { login: string; args: string[] }[]) => spawnSopTogether(runs.map(({ login, args }) => ({ args, options: { cwd: dir, env: { SOP_DB: db, SOP_DIR: SOPS }, login } })));
 
 function logRowsOf(instance: string): { seq: number; version: number | null; payload: string }[] {
   const conn = new Database(db, { readonly: true, fileMustExist: true });
@@ -107,8 +108,9 @@ describe('Given 10 instances of pengelolaan-akses-pengguna waiting at step 2, an
       for (const id of instances) before.push({ rows: logRowsOf(id), history: await history(id) });
 
       // All 20 processes are running before any of them begins: the two of each race overlap by construction.
-      const ended = await spawnTogether(instances.flatMap((id) => ['kabid1', 'kabid2'].map((user) => ['advance', id, '--step', round.step, ...round.extra, '--as', user, '--json'])));
-      const results = instances.map((_, i) => ended.slice(2 * i, 2 * i + 2));
+      const runs = instances.flatMap((id) => ['kabid1', 'kabid2'].map((login) => ({ login, args: ['advance', id, '--step', round.step, ...round.extra, '--json'] })));
+      const ended = await spawnTogether(runs);
+      const results = instances.map((_, i) => ended.slice(2 * i, 2 * i + 2).map((r, j) => ({ ...r, login: runs[2 * i + j]!.login })));
 
       for (const [i, pair] of results.entries()) {
         const id = instances[i]!;
@@ -124,7 +126,7 @@ describe('Given 10 instances of pengelolaan-akses-pengguna waiting at step 2, an
         expect(loser.stdout).toBe('');
         expect(loser.stderr).toContain('[store.conflict]');
         expect(loser.stderr).toContain(`hint: run \`sop status ${id}\` and try again`);
-        const winnerUser = winner.args[winner.args.indexOf('--as') + 1];
+        const winnerUser = winner.login;
         expect(JSON.parse(winner.stdout)).toMatchObject({ id, version: before[i]!.rows.filter((r) => r.version !== null).length + 1, current: [{ step: round.next }] });
 
         // The history holds one completion of the step, by the winner, and nothing from the loser (not even a refusal).
@@ -164,12 +166,12 @@ describe('Given an instance of pengecualian-smki that moved on since an operator
   it('when advanced with --expect-version of the old version, then it is store.conflict (exit 1) and nothing at all is written', () => {
     const read = JSON.parse(run(['status', id, '--json']).stdout);
     expect(read.version).toBe(1);
-    const first = run(['advance', id, '--as', 'pengusul', '--expect-version', '1', '--output', 'surat-permohonan=Surat Permohonan']);
+    const first = run(['advance', id, '--expect-version', '1', '--output', 'surat-permohonan=Surat Permohonan'], 'pengusul');
     expect(first.code, first.stderr).toBe(0);
 
     const before = tableRows();
     const stale = 'Daftar resiko dari versi lama';
-    const r = run(['advance', id, '--as', 'tekno1', '--expect-version', '1', '--output', `daftar-resiko=${stale}`]);
+    const r = run(['advance', id, '--expect-version', '1', '--output', `daftar-resiko=${stale}`], 'tekno1');
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).not.toMatch(STACK_TRACE);
@@ -180,14 +182,14 @@ describe('Given an instance of pengecualian-smki that moved on since an operator
     expect((before.blobs as { sha256: string }[]).map((b) => b.sha256)).not.toContain(sha256Hex(Buffer.from(stale)));
 
     // With the version it now has, the same command goes through.
-    const ok = run(['advance', id, '--as', 'tekno1', '--expect-version', '2', '--output', `daftar-resiko=Daftar resiko`, '--json']);
+    const ok = run(['advance', id, '--expect-version', '2', '--output', `daftar-resiko=Daftar resiko`, '--json'], 'tekno1');
     expect(ok.code, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ version: 3, current: [{ step: 'persetujuan-permohonan' }] });
   });
 
   it('when advanced with a --expect-version ahead of the instance, then it is a conflict too and nothing is written', () => {
     const before = tableRows();
-    const r = run(['advance', id, '--as', 'pengusul', '--expect-version', '9', '--choice', 'setuju']);
+    const r = run(['advance', id, '--expect-version', '9', '--choice', 'setuju'], 'pengusul');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('[store.conflict]');
     expect(tableRows()).toEqual(before);
@@ -196,7 +198,7 @@ describe('Given an instance of pengecualian-smki that moved on since an operator
   it('when the step named with --step was completed by someone else, then it is store.conflict, not a completion of the next step', () => {
     // tekno1 completed analisis-resiko above; tekno2, with a stale view, means to complete it too.
     const before = tableRows();
-    const r = run(['advance', id, '--as', 'tekno2', '--step', 'analisis-resiko', '--output', 'daftar-resiko=Daftar resiko lain']);
+    const r = run(['advance', id, '--step', 'analisis-resiko', '--output', 'daftar-resiko=Daftar resiko lain'], 'tekno2');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/step "analisis-resiko" was already completed; instance .+ is now at step "persetujuan-permohonan" \[store\.conflict\]/);
     expect(tableRows()).toEqual(before);

@@ -34,11 +34,12 @@ async function as<T>(user: string, fn: (e: Engine) => Promise<T>): Promise<T> {
   }
 }
 
-const run = (args: string[]) => sop(args, { cwd: dir, env: { SOP_DB: db, SOP_DIR: SOPS } });
+/** `sop args` on the test store, run by the OS login `login` (each person is bound to a login of their name). */
+const run = (login: string, args: string[]) => sop(args, { cwd: dir, env: { SOP_DB: db, SOP_DIR: SOPS }, login });
 
-/** A read command's --json output, run as a child process without waiting for the others. */
+/** A read command's --json output, run (by the administrator's login) as a child process without waiting for the others. */
 async function readJson<T>(args: string[]): Promise<T> {
-  const r = await spawnCli(args, { cwd: dir, env: { SOP_DB: db, SOP_DIR: SOPS } });
+  const r = await spawnCli(args, { cwd: dir, env: { SOP_DB: db, SOP_DIR: SOPS }, login: 'admin' });
   if (r.code !== 0) throw new Error(`sop ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
   return JSON.parse(r.stdout) as T;
 }
@@ -98,12 +99,12 @@ function expectRefusalOutput(r: ReturnType<typeof run>, e: Expected): void {
   }
 }
 
-/** Given the instance, when `args` is run, then it is refused, recorded once in the history, and nothing else changes. */
-async function expectRecordedRefusal(instance: string, args: string[], e: Expected & { user: string; step: string | null }): Promise<void> {
+/** Given the instance, when `args` is run by `login`, then it is refused, recorded once in the history, and nothing else changes. */
+async function expectRecordedRefusal(instance: string, login: string, args: string[], e: Expected & { user: string; step: string | null }): Promise<void> {
   const before = snapshot();
   const { status: statusBefore, history: historyBefore } = await viewsNow(instance);
 
-  const r = run(args);
+  const r = run(login, args);
   expectRefusalOutput(r, e);
 
   // The database: the log gained exactly one row, the refusal; every other row and table is as it was.
@@ -141,10 +142,10 @@ async function expectRecordedRefusal(instance: string, args: string[], e: Expect
   expect(essentials(status)).toEqual(essentials(statusBefore));
 }
 
-/** Given any state, when `args` is run, then it is refused and the database has the same rows in every table. */
-function expectUnrecordedRefusal(args: string[], e: Expected): void {
+/** Given any state, when `args` is run by `login`, then it is refused and the database has the same rows in every table. */
+function expectUnrecordedRefusal(login: string, args: string[], e: Expected): void {
   const before = snapshot();
-  const r = run(args);
+  const r = run(login, args);
   expectRefusalOutput(r, e);
   expect(snapshot()).toEqual(before);
 }
@@ -169,17 +170,17 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('Given an instance of pengecualian-smki at step 1, done by the Pemohon bound to budi', () => {
   it('when ani (not the bound person) advances it, then it is refused with auth.not-actor naming budi, and recorded', async () => {
-    await expectRecordedRefusal(smki, ['advance', smki, '--as', 'ani', '--output', 'surat-permohonan=Surat'], {
+    await expectRecordedRefusal(smki, 'ani', ['advance', smki, '--output', 'surat-permohonan=Surat'], {
       code: 'auth.not-actor',
       why: /Pemohon, who is "budi" in this instance, not "ani"/,
-      hint: /--as budi/,
+      hint: /in this instance the step is budi's: budi completes it/,
       user: 'ani',
       step: 'pengajuan-permohonan',
     });
   });
 
   it('when budi advances it without its output, then it is refused with output.missing naming the output', async () => {
-    await expectRecordedRefusal(smki, ['advance', smki, '--as', 'budi'], {
+    await expectRecordedRefusal(smki, 'budi', ['advance', smki], {
       code: 'output.missing',
       why: /without its output\(s\): surat-permohonan \(Surat Permohonan\)/,
       hint: /--output "<id>=<text>"/,
@@ -189,7 +190,7 @@ describe('Given an instance of pengecualian-smki at step 1, done by the Pemohon 
   });
 
   it('when budi gives an output the step does not declare, then it is refused with output.unknown listing the real ones', async () => {
-    await expectRecordedRefusal(smki, ['advance', smki, '--as', 'budi', '--output', 'surat-permohonan=Surat', '--output', 'lampiran=x'], {
+    await expectRecordedRefusal(smki, 'budi', ['advance', smki, '--output', 'surat-permohonan=Surat', '--output', 'lampiran=x'], {
       code: 'output.unknown',
       why: /step "pengajuan-permohonan" has no output "lampiran"/,
       hint: /its outputs: surat-permohonan/,
@@ -199,7 +200,7 @@ describe('Given an instance of pengecualian-smki at step 1, done by the Pemohon 
   });
 
   it('when budi gives a choice to a step that is not a decision, then it is refused with choice.not-allowed', async () => {
-    await expectRecordedRefusal(smki, ['advance', smki, '--as', 'budi', '--choice', 'setuju', '--output', 'surat-permohonan=Surat'], {
+    await expectRecordedRefusal(smki, 'budi', ['advance', smki, '--choice', 'setuju', '--output', 'surat-permohonan=Surat'], {
       code: 'choice.not-allowed',
       why: /not a decision/,
       user: 'budi',
@@ -208,7 +209,7 @@ describe('Given an instance of pengecualian-smki at step 1, done by the Pemohon 
   });
 
   it('when budi names another step with --step, then it is refused with step.not-current naming the current one', async () => {
-    await expectRecordedRefusal(smki, ['advance', smki, '--as', 'budi', '--step', 'analisis-resiko', '--output', 'surat-permohonan=Surat'], {
+    await expectRecordedRefusal(smki, 'budi', ['advance', smki, '--step', 'analisis-resiko', '--output', 'surat-permohonan=Surat'], {
       code: 'step.not-current',
       why: /the current step is "pengajuan-permohonan"/,
       user: 'budi',
@@ -217,7 +218,7 @@ describe('Given an instance of pengecualian-smki at step 1, done by the Pemohon 
   });
 
   it('and after all those refusals budi can still complete it: the refusals did not move the instance', () => {
-    const r = run(['advance', smki, '--as', 'budi', '--step', 'pengajuan-permohonan', '--output', 'surat-permohonan=Surat Permohonan 1', '--json']);
+    const r = run('budi', ['advance', smki, '--step', 'pengajuan-permohonan', '--output', 'surat-permohonan=Surat Permohonan 1', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const st = JSON.parse(r.stdout);
     expect(st.version).toBe(2);
@@ -227,7 +228,7 @@ describe('Given an instance of pengecualian-smki at step 1, done by the Pemohon 
 
 describe('Given the instance at step 2, done by the role pengelola-tim-teknis', () => {
   it('when kabid (who holds another role) advances it, then it is refused with auth.not-actor naming the missing role', async () => {
-    await expectRecordedRefusal(smki, ['advance', smki, '--as', 'kabid', '--output', 'daftar-resiko=Resiko'], {
+    await expectRecordedRefusal(smki, 'kabid', ['advance', smki, '--output', 'daftar-resiko=Resiko'], {
       code: 'auth.not-actor',
       why: /done by Pengelola\/Tim Teknis; "kabid" does not hold the role pengelola-tim-teknis/,
       hint: /sop user grant kabid pengelola-tim-teknis/,
@@ -237,7 +238,7 @@ describe('Given the instance at step 2, done by the role pengelola-tim-teknis', 
   });
 
   it('when the administrator (who holds no step role) advances it, then it is refused as well: being admin is not holding the actor', async () => {
-    await expectRecordedRefusal(smki, ['advance', smki, '--as', 'admin', '--output', 'daftar-resiko=Resiko'], {
+    await expectRecordedRefusal(smki, 'admin', ['advance', smki, '--output', 'daftar-resiko=Resiko'], {
       code: 'auth.not-actor',
       why: /"admin" does not hold the role pengelola-tim-teknis/,
       hint: /sop user grant admin pengelola-tim-teknis/,
@@ -247,14 +248,14 @@ describe('Given the instance at step 2, done by the role pengelola-tim-teknis', 
   });
 
   it('then tekno completes it', () => {
-    const r = run(['advance', smki, '--as', 'tekno', '--step', 'analisis-resiko', '--output', 'daftar-resiko=Daftar Resiko 1']);
+    const r = run('tekno', ['advance', smki, '--step', 'analisis-resiko', '--output', 'daftar-resiko=Daftar Resiko 1']);
     expect(r.code, r.stderr).toBe(0);
   });
 });
 
 describe('Given the instance at the decision "Persetujuan Permohonan Pengecualian"', () => {
   it('when kabid advances it without --choice, then it is refused with choice.required listing the choices', async () => {
-    await expectRecordedRefusal(smki, ['advance', smki, '--as', 'kabid'], {
+    await expectRecordedRefusal(smki, 'kabid', ['advance', smki], {
       code: 'choice.required',
       why: /is a decision: give a choice, one of setuju \("Setuju"\), tidak-setuju \("Tidak Setuju"\)/,
       hint: /--choice <setuju\|tidak-setuju>/,
@@ -264,7 +265,7 @@ describe('Given the instance at the decision "Persetujuan Permohonan Pengecualia
   });
 
   it('when kabid gives an unknown choice, then it is refused with choice.unknown, and the history keeps the attempted choice', async () => {
-    await expectRecordedRefusal(smki, ['advance', smki, '--as', 'kabid', '--choice', 'mungkin'], {
+    await expectRecordedRefusal(smki, 'kabid', ['advance', smki, '--choice', 'mungkin'], {
       code: 'choice.unknown',
       why: /"mungkin" is not a choice of step "persetujuan-permohonan"/,
       hint: /--choice <setuju\|tidak-setuju>/,
@@ -276,7 +277,7 @@ describe('Given the instance at the decision "Persetujuan Permohonan Pengecualia
   });
 
   it('when tekno, neither its starter (ani) nor an administrator, cancels it, then it is refused with auth.not-allowed and recorded', async () => {
-    await expectRecordedRefusal(smki, ['cancel', smki, '--as', 'tekno', '--reason', 'tidak perlu'], {
+    await expectRecordedRefusal(smki, 'tekno', ['cancel', smki, '--reason', 'tidak perlu'], {
       code: 'auth.not-allowed',
       why: /only ani, who started .+, or an administrator may cancel it/,
       hint: /ask them, or an administrator/,
@@ -285,16 +286,24 @@ describe('Given the instance at the decision "Persetujuan Permohonan Pengecualia
     });
   });
 
-  it('when someone who is not a registered user advances it, then it is refused with auth.unknown-user and nothing is written', () => {
-    expectUnrecordedRefusal(['advance', smki, '--as', 'tamu', '--choice', 'setuju'], {
-      code: 'auth.unknown-user',
-      why: /"tamu" is not a registered user/,
-      hint: /--as <user> or SOP_USER/,
+  it('when someone whose OS login is bound to nobody advances it, then it is refused with auth.unknown-login and nothing is written', () => {
+    expectUnrecordedRefusal('tamu', ['advance', smki, '--choice', 'setuju'], {
+      code: 'auth.unknown-login',
+      why: /the login "tamu" is bound to no user of .*sop\.db/,
+      hint: /an administrator binds your login to you: sop user bind <your name> tamu/,
+    });
+  });
+
+  it('when budi names kabid (--as kabid) to take the decision, then it is refused with auth.not-you and nothing is written', () => {
+    expectUnrecordedRefusal('budi', ['advance', smki, '--as', 'kabid', '--choice', 'setuju'], {
+      code: 'auth.not-you',
+      why: /the login "budi" is budi; acting as "kabid" is refused/,
+      hint: /on this machine you are budi; an administrator acts for someone else only as an emergency/,
     });
   });
 
   it('when an unknown instance is advanced, then it is refused with instance.unknown and nothing is written', () => {
-    expectUnrecordedRefusal(['advance', '20261120-tidakada', '--as', 'kabid', '--choice', 'setuju'], {
+    expectUnrecordedRefusal('kabid', ['advance', '20261120-tidakada', '--choice', 'setuju'], {
       code: 'instance.unknown',
       why: /no instance "20261120-tidakada"/,
       hint: /sop list/,
@@ -302,7 +311,7 @@ describe('Given the instance at the decision "Persetujuan Permohonan Pengecualia
   });
 
   it('when an unknown instance is cancelled, then it is refused with instance.unknown and nothing is written', () => {
-    expectUnrecordedRefusal(['cancel', '20261120-tidakada', '--as', 'admin', '--reason', 'x'], {
+    expectUnrecordedRefusal('admin', ['cancel', '20261120-tidakada', '--reason', 'x'], {
       code: 'instance.unknown',
       why: /no instance "20261120-tidakada"/,
       hint: /sop list/,
@@ -312,7 +321,7 @@ describe('Given the instance at the decision "Persetujuan Permohonan Pengecualia
 
 describe('Given an instance that has ended (outcome ditolak)', () => {
   it('when it is advanced, then it is refused with instance.finished and recorded', async () => {
-    await expectRecordedRefusal(finished, ['advance', finished, '--as', 'kabid', '--choice', 'setuju'], {
+    await expectRecordedRefusal(finished, 'kabid', ['advance', finished, '--choice', 'setuju'], {
       code: 'instance.finished',
       why: /is completed \(ditolak\); there is no step to complete/,
       hint: /sop history/,
@@ -326,32 +335,36 @@ describe('Given people managed by the administrator', () => {
   const notAdmin = { code: 'auth.not-admin', why: /only an administrator may .+; "tekno" is not one/, hint: /ask an administrator/ };
 
   it('when a non-administrator adds a user, then it is refused with auth.not-admin and nothing is written', () => {
-    expectUnrecordedRefusal(['user', 'add', 'zaki', '--role', 'pengelola-tim-teknis', '--as', 'tekno'], notAdmin);
+    expectUnrecordedRefusal('tekno', ['user', 'add', 'zaki', '--role', 'pengelola-tim-teknis'], notAdmin);
   });
 
   it('when a non-administrator grants a role (even to themself), then it is refused and nothing is written', () => {
-    expectUnrecordedRefusal(['user', 'grant', 'tekno', 'kepala-bidang-persandian', '--as', 'tekno'], notAdmin);
+    expectUnrecordedRefusal('tekno', ['user', 'grant', 'tekno', 'kepala-bidang-persandian'], notAdmin);
   });
 
   it('when a non-administrator revokes, sets roles or removes a user, then each is refused and nothing is written', () => {
-    expectUnrecordedRefusal(['user', 'revoke', 'kabid', 'kepala-bidang-persandian', '--as', 'tekno'], notAdmin);
-    expectUnrecordedRefusal(['user', 'set-roles', 'kabid', 'pengelola-tim-teknis', '--as', 'tekno'], notAdmin);
-    expectUnrecordedRefusal(['user', 'remove', 'kabid', '--as', 'tekno'], notAdmin);
+    expectUnrecordedRefusal('tekno', ['user', 'revoke', 'kabid', 'kepala-bidang-persandian'], notAdmin);
+    expectUnrecordedRefusal('tekno', ['user', 'set-roles', 'kabid', 'pengelola-tim-teknis'], notAdmin);
+    expectUnrecordedRefusal('tekno', ['user', 'remove', 'kabid'], notAdmin);
   });
 
-  it('when an unregistered user adds a user, then it is refused with auth.unknown-user and nothing is written', () => {
-    expectUnrecordedRefusal(['user', 'add', 'zaki', '--as', 'tamu'], { code: 'auth.unknown-user', why: /"tamu" is not a registered user/, hint: /sop user add/ });
+  it('when someone whose OS login is bound to nobody adds a user, then it is refused with auth.unknown-login and nothing is written', () => {
+    expectUnrecordedRefusal('tamu', ['user', 'add', 'zaki'], { code: 'auth.unknown-login', why: /the login "tamu" is bound to no user/, hint: /sop user bind <your name> tamu/ });
+  });
+
+  it('when a non-administrator names the administrator (--as admin) to add a user, then it is refused with auth.not-you and nothing is written', () => {
+    expectUnrecordedRefusal('tekno', ['user', 'add', 'zaki', '--as', 'admin'], { code: 'auth.not-you', why: /the login "tekno" is tekno; acting as "admin" is refused/ });
   });
 
   it('when sop init is run on the database that already holds data, then it is refused with store.not-empty and nothing is written', () => {
-    expectUnrecordedRefusal(['init', '--admin', 'perebut'], {
+    expectUnrecordedRefusal('admin', ['init', '--admin', 'perebut'], {
       code: 'store.not-empty',
       // (The engine's message names no command since the reshaping: it is the same for the CLI and an embedding program.)
       why: /already holds data; init works only on a new store/,
       hint: /use another --db file/,
     });
     // The first administrator is still the only one.
-    const users = JSON.parse(run(['user', 'list', '--json']).stdout);
+    const users = JSON.parse(run('admin', ['user', 'list', '--json']).stdout);
     expect(users.filter((u: { admin: boolean }) => u.admin).map((u: { name: string }) => u.name)).toEqual(['admin']);
   });
 });

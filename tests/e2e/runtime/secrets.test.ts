@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { officeWith } from '../../helpers/engine.js';
-import { sop, spawnSop as spawnCli, tempDir, SOPS, CLI, STACK_TRACE } from '../../helpers/cli.js';
+import { sop, spawnSop as spawnCli, tempDir, SOPS, CLI, OS_LOGIN_PRELOAD, STACK_TRACE } from '../../helpers/cli.js';
 
 let dir: string;
 let db: string;
@@ -26,10 +26,11 @@ const canary = (label: string) => `CANARY-${label}-${randomBytes(12).toString('h
 const PASSWORD = canary('password');
 const USERNAME = `USERNAME-${randomBytes(12).toString('hex')}`;
 
-const run = (args: string[], input?: string) => sop(args, { cwd: dir, env: { SOP_DB: db, SOP_DIR: SOPS }, ...(input !== undefined ? { input } : {}) });
+/** `sop args` run by the OS login `login` (each person is bound to a login of their name), `input` on standard input. */
+const run = (args: string[], login = 'admin', input?: string) => sop(args, { cwd: dir, env: { SOP_DB: db, SOP_DIR: SOPS }, login, ...(input !== undefined ? { input } : {}) });
 
-/** Runs `sop <args>` without waiting for the others. */
-const spawnSop = (args: string[]) => spawnCli(args, { cwd: dir, env: { SOP_DB: db, SOP_DIR: SOPS } });
+/** Runs `sop <args>` by the OS login `login` without waiting for the others. */
+const spawnSop = (args: string[], login = 'admin') => spawnCli(args, { cwd: dir, env: { SOP_DB: db, SOP_DIR: SOPS }, login });
 
 /**
  * Runs `sop <args>` with `input` on standard input, but writes it only once the process has started
@@ -40,10 +41,13 @@ const spawnSop = (args: string[]) => spawnCli(args, { cwd: dir, env: { SOP_DB: d
  * to read the password (cli/secret-input.ts), and Node then makes the pipe non-blocking, which
  * /proc/<pid>/fdinfo/0 shows (O_NONBLOCK in its flags). The test looks until it sees that.
  */
-async function advanceWatched(args: string[], input: string): Promise<{ result: ReturnType<typeof run>; seen: { cmdline: string; environ: string } }> {
+async function advanceWatched(args: string[], login: string, input: string): Promise<{ result: ReturnType<typeof run>; seen: { cmdline: string; environ: string } }> {
   const env: Record<string, string | undefined> = { ...process.env, SOP_DB: db, SOP_DIR: SOPS };
   delete env.SOP_USER;
   delete env.SOP_DEBUG;
+  // Run by the OS login `login` (stood in for: os-login-preload.cjs).
+  env.SOP_TEST_OS_LOGIN = login;
+  env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --require ${OS_LOGIN_PRELOAD}`.trim();
   const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -143,7 +147,7 @@ describe('Given an instance of pengelolaan-akses-pengguna at step 9 "kirim-akun"
 
   it('when the password is given on the command line with --output, then it is refused (exit 1) and the value is nowhere: not on stderr, not in the history, not in the files', () => {
     const secret = canary('argument');
-    const r = run(['advance', id, '--as', USERS.sysadmin, '--output', `username=${USERNAME}`, '--output', `password-sementara=${secret}`]);
+    const r = run(['advance', id, '--output', `username=${USERNAME}`, '--output', `password-sementara=${secret}`], USERS.sysadmin);
     expect(r.code).toBe(1);
     expect(r.stderr).not.toMatch(STACK_TRACE);
     expect(r.stderr).toMatch(/output "password-sementara" is sensitive and is never taken from the command line \[output\.sensitive-argument\]/);
@@ -161,7 +165,7 @@ describe('Given an instance of pengelolaan-akses-pengguna at step 9 "kirim-akun"
     const secret = canary('file');
     const file = join(dir, 'password.txt');
     writeFileSync(file, `${secret}\n`);
-    const r = run(['advance', id, '--as', USERS.sysadmin, '--output', `username=${USERNAME}`, '--output', `password-sementara=@${file}`]);
+    const r = run(['advance', id, '--output', `username=${USERNAME}`, '--output', `password-sementara=@${file}`], USERS.sysadmin);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('[output.sensitive-argument]');
     expect(r.stdout + r.stderr).not.toContain(secret);
@@ -171,7 +175,7 @@ describe('Given an instance of pengelolaan-akses-pengguna at step 9 "kirim-akun"
 
   it('when someone without the role pipes a password on standard input, then it is refused and that value is nowhere either', () => {
     const secret = canary('wrong-user');
-    const r = run(['advance', id, '--as', USERS.pengguna, '--output', `username=${USERNAME}`], `${secret}\n`);
+    const r = run(['advance', id, '--output', `username=${USERNAME}`], USERS.pengguna, `${secret}\n`);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('[auth.not-actor]');
     expect(r.stdout + r.stderr).not.toContain(secret);
@@ -193,7 +197,7 @@ describe('Given an instance of pengelolaan-akses-pengguna at step 9 "kirim-akun"
     beforeAll(async () => {
       holder = new Database(db, { fileMustExist: true });
       holder.prepare('SELECT count(*) FROM log').get();
-      const watched = await advanceWatched(['advance', id, '--as', USERS.sysadmin, '--step', 'kirim-akun', '--output', `username=${USERNAME}`], `${PASSWORD}\n`);
+      const watched = await advanceWatched(['advance', id, '--step', 'kirim-akun', '--output', `username=${USERNAME}`], USERS.sysadmin, `${PASSWORD}\n`);
       advanced = watched.result;
       seen = watched.seen;
     });
@@ -238,19 +242,23 @@ describe('Given an instance of pengelolaan-akses-pengguna at step 9 "kirim-akun"
 
     it('then no read command, with or without --json, prints it; and sop output says the password was given but never stored (exit 1)', async () => {
       const outputIds = ['file-terenkripsi', 'file-terenkripsi-terisi', 'file-form-logbook-pengguna', 'username', 'password-sementara'];
-      const commands = [
-        ['status', id],
-        ['history', id],
-        ['tasks', '--all'],
-        ['tasks', '--as', USERS.pengguna],
-        ['tasks', '--as', USERS.sysadmin],
-        ['tasks', '--overdue', '--all'],
-        ['list'],
-        ['list', '--sop', 'pengelolaan-akses-pengguna'],
-        ['user', 'list'],
-        ...outputIds.map((o) => ['output', id, o]),
-      ].flatMap((c) => [c, [...c, '--json']]);
-      const results = await Promise.all(commands.map((c) => spawnSop(c)));
+      const reads: [login: string, args: string[]][] = [
+        [USERS.admin, ['status', id]],
+        [USERS.admin, ['history', id]],
+        [USERS.admin, ['tasks', '--all']],
+        [USERS.pengguna, ['tasks']],
+        [USERS.sysadmin, ['tasks']],
+        [USERS.admin, ['tasks', '--overdue', '--all']],
+        [USERS.admin, ['list']],
+        [USERS.admin, ['list', '--sop', 'pengelolaan-akses-pengguna']],
+        [USERS.admin, ['user', 'list']],
+        ...outputIds.map((o): [string, string[]] => [USERS.admin, ['output', id, o]]),
+      ];
+      const commands = reads.flatMap(([login, c]): [string, string[]][] => [
+        [login, c],
+        [login, [...c, '--json']],
+      ]);
+      const results = await Promise.all(commands.map(([login, c]) => spawnSop(c, login)));
       for (const r of results) {
         const what = `sop ${r.args.join(' ')}: ${r.code}\n${r.stderr}`;
         expect(r.stdout, what).not.toContain(PASSWORD);

@@ -40,7 +40,7 @@ async function slot(): Promise<() => void> {
 }
 
 /** `sop(args, {input})` of tests/helpers/cli.ts, as a promise, at most MAX_PROCESSES at a time. */
-async function sopAsync(args: string[], options: { cwd?: string; env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
+async function sopAsync(args: string[], options: { cwd?: string; env?: Record<string, string>; input?: string; login?: string } = {}): Promise<CliResult> {
   const release = await slot();
   try {
     return await spawnSop(args, options);
@@ -55,19 +55,21 @@ describe.concurrent('Seed walks through the built CLI (a child process per comma
   describe.each(bySop)('Given %s, a database with an administrator and one user per role', (_, walk) => {
     const dir = tempDir('sop-walk-');
     const template = join(dir, 'template.db');
+    /** `sop args` run by the OS login `as`: each person is bound to a login of their name. */
     const cli = async (db: string, as: string, args: string[], input?: string) => {
-      const r = await sopAsync(['--db', db, '--sops', SOPS, '--as', as, ...args], input === undefined ? {} : { input });
+      const r = await sopAsync(['--db', db, '--sops', SOPS, ...args], { login: as, ...(input === undefined ? {} : { input }) });
       expect(r.stderr, `sop ${args.join(' ')}`).not.toMatch(STACK_TRACE);
-      expect(r.code, `sop --as ${as} ${args.join(' ')}\n${r.stderr}`).toBe(0);
+      expect(r.code, `${as}: sop ${args.join(' ')}\n${r.stderr}`).toBe(0);
       return r;
     };
     const cliJson = async <T>(db: string, as: string, args: string[], input?: string): Promise<T> => JSON.parse((await cli(db, as, args, input)).stdout) as T;
 
-    // Every path gets a copy of this database: `sop init`, then `sop user add` for each role and each person of the case.
+    // Every path gets a copy of this database: `sop init`, `sop publish --all`, then `sop user add` for each role and each person of the case.
     beforeAll(async () => {
       await cli(template, ADMIN, ['init', '--admin', ADMIN]);
-      for (const [user, role] of roleHolders(walk)) await cli(template, ADMIN, ['user', 'add', user, '--role', role]);
-      for (const user of casePeople(walk)) await cli(template, ADMIN, ['user', 'add', user]);
+      await cli(template, ADMIN, ['publish', '--all']);
+      for (const [user, role] of roleHolders(walk)) await cli(template, ADMIN, ['user', 'add', user, '--login', user, '--role', role]);
+      for (const user of casePeople(walk)) await cli(template, ADMIN, ['user', 'add', user, '--login', user]);
     });
 
     it.for(pathsOf(walk))('when it goes %s, each step done by its pelaksana, then it ends there and the history lists exactly those steps', async ([, path, i], { expect }) => {

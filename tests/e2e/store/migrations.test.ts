@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { SOPS, CLI } from '../../helpers/cli.js';
 import { versionOneStore } from '../../store/helpers.js';
+import { SCHEMA_VERSION } from '../../../engine/store/index.js';
 
 describe('Given a store of schema version 1', () => {
   it('when two sop processes open it at the same moment, then it is migrated once and both go on', async () => {
@@ -22,8 +23,13 @@ describe('Given a store of schema version 1', () => {
     const results = await Promise.all([open(), open()]);
     for (const r of results) expect(r, r.stderr).toMatchObject({ code: 0 });
     const raw = new Database(file, { readonly: true });
-    expect(raw.pragma('user_version', { simple: true })).toBe(3);
-    expect(raw.prepare(`SELECT count(*) AS n FROM sqlite_schema WHERE name IN ('requests', 'source_cache')`).get()).toEqual({ n: 2 });
+    expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    // 002 added the requests, 003 the source cache, which 004 dropped again with the trust tables added.
+    expect(raw.prepare(`SELECT name FROM sqlite_schema WHERE name IN ('requests', 'source_cache', 'publications', 'credentials') ORDER BY name`).pluck().all()).toEqual([
+      'credentials',
+      'publications',
+      'requests',
+    ]);
     raw.close();
   });
 });
