@@ -7,6 +7,7 @@
  */
 import { userInfo } from 'node:os';
 import type { Identity } from '../engine/index.js';
+import { usageError } from './errors.js';
 
 export function osLogin(): string {
   try {
@@ -17,6 +18,10 @@ export function osLogin(): string {
 }
 
 export function resolveIdentity(options: { as?: string; onBehalfOf?: string; emergencyReason?: string }, env: NodeJS.ProcessEnv = process.env): Identity {
+  // A reason without the person it is for would be dropped: the action would be recorded as an ordinary one.
+  if (options.emergencyReason !== undefined && options.onBehalfOf === undefined) {
+    throw usageError('--emergency-reason goes with --on-behalf-of <user>', 'an emergency action names the person it is done for: --on-behalf-of <user> --emergency-reason "..."');
+  }
   const named = options.as || env.SOP_USER || undefined;
   return {
     via: 'os-login',

@@ -76,9 +76,27 @@ export function initDatabase(ctx: Context, admin: string, options: { login?: str
 /**
  * The person the use case acts for, who must be registered: the one acting,
  * or, in an administrator's emergency action, the one it is done for (the
- * administrator must be one, and give a reason).
+ * administrator must be one, and give a reason: see actingUser).
  */
 export function currentUser(ctx: Context): User {
+  const me = actingUser(ctx);
+  const { onBehalfOf } = ctx.identity;
+  return onBehalfOf ? ctx.store.getUser(onBehalfOf.user)! : me;
+}
+
+export function requireAdmin(ctx: Context, action: string): User {
+  const me = actingUser(ctx);
+  if (!me.isAdmin) throw new SopError('auth.not-admin', `only an administrator may ${action}; "${me.name}" is not one`, { data: { user: me.name, action } });
+  return me;
+}
+
+/**
+ * The person acting themselves (an emergency action's administrator, not the
+ * one it is for). Whatever the use case, an action recorded as done on
+ * someone's behalf must be one: by an administrator, with a reason, for a
+ * registered person.
+ */
+export function actingUser(ctx: Context): User {
   const { user, onBehalfOf } = ctx.identity;
   const found = ctx.store.getUser(user);
   if (!found) throw new SopError('auth.unknown-user', `"${printable(user)}" is not a registered user of ${ctx.store.path}`, { data: { user, file: ctx.store.path } });
@@ -90,22 +108,9 @@ export function currentUser(ctx: Context): User {
   if (!reason || !isPlainText(reason, { multiline: true }) || [...reason].length > 2000) {
     throw new SopError('auth.no-reason', 'an action on someone\u2019s behalf needs a reason of 1 to 2000 characters of text', { data: { user: found.name } });
   }
-  const subject = ctx.store.getUser(onBehalfOf.user);
-  if (!subject) throw new SopError('auth.unknown-user', `"${printable(onBehalfOf.user)}" is not a registered user of ${ctx.store.path}`, { data: { user: onBehalfOf.user, file: ctx.store.path } });
-  return subject;
-}
-
-export function requireAdmin(ctx: Context, action: string): User {
-  const me = actingUser(ctx);
-  if (!me.isAdmin) throw new SopError('auth.not-admin', `only an administrator may ${action}; "${me.name}" is not one`, { data: { user: me.name, action } });
-  return me;
-}
-
-/** The person acting themselves (an emergency action's administrator, not the one it is for). */
-export function actingUser(ctx: Context): User {
-  const { user } = ctx.identity;
-  const found = ctx.store.getUser(user);
-  if (!found) throw new SopError('auth.unknown-user', `"${printable(user)}" is not a registered user of ${ctx.store.path}`, { data: { user, file: ctx.store.path } });
+  if (!ctx.store.getUser(onBehalfOf.user)) {
+    throw new SopError('auth.unknown-user', `"${printable(onBehalfOf.user)}" is not a registered user of ${ctx.store.path}`, { data: { user: onBehalfOf.user, file: ctx.store.path } });
+  }
   return found;
 }
 

@@ -59,7 +59,9 @@ export class Publications {
     this.selectInEffect = db.prepare(`${SELECT} WHERE p.kind = 'sop' AND p.sop_id = ? AND p.effective_on <= ? ORDER BY p.effective_on DESC, p.log_seq DESC LIMIT 1`);
     this.selectOfSop = db.prepare(`${SELECT} WHERE p.kind = 'sop' AND p.sop_id = ? ORDER BY p.log_seq`);
     this.selectAllSops = db.prepare(`${SELECT} WHERE p.kind = 'sop' ORDER BY p.sop_id, p.log_seq`);
-    this.selectCalendarInEffect = db.prepare(`${SELECT} WHERE p.kind = 'calendar' AND p.effective_on <= ? ORDER BY p.effective_on DESC, p.log_seq DESC LIMIT 1`);
+    // A calendar counts from its publication on ("due times use the latest published calendar"): the latest published, not the latest
+    // effective date, which is the publisher's today in the time zone of the calendar then in force and so not in order across zones.
+    this.selectCalendarInEffect = db.prepare(`${SELECT} WHERE p.kind = 'calendar' AND p.effective_on <= ? ORDER BY p.log_seq DESC LIMIT 1`);
     this.insertCalendar = db.prepare('INSERT INTO calendars (hash, body, log_seq) VALUES (?, ?, ?)');
     this.selectCalendar = db.prepare('SELECT body FROM calendars WHERE hash = ?').pluck();
     this.selectHeadSeq = db.prepare("SELECT max(log_seq) FROM publications WHERE kind = 'calendar'").pluck();
