@@ -21,6 +21,8 @@ import { cliOffice, expectRefused, type CliOffice } from './office.js';
 
 let office: CliOffice;
 let sops: string;
+/** The tanggal efektif the administrator published implementasi-security-patch revision 2 from. */
+let effectiveDay: string;
 
 interface Published {
   seq: number;
@@ -64,11 +66,12 @@ describe('Given an office with the seeds published, dian (a maintainer) and sari
     const file = join(sops, 'pengecualian-smki.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('revision: 1', 'revision: 2').replace('    time: 60 Menit\n', '    time: 2 Jam\n'));
     const head = office.head();
-    const [p] = office.json<Published[]>('dian', ['publish', file, '--effective', today()]);
-    expect(p).toEqual({ seq: head + 2, kind: 'sop', sop: 'pengecualian-smki', hash: expect.stringMatching(/^[0-9a-f]{64}$/), revision: 2, effectiveOn: today(), at: expect.any(String), by: 'dian' });
+    const day = today();
+    const [p] = office.json<Published[]>('dian', ['publish', file, '--effective', day]);
+    expect(p).toEqual({ seq: head + 2, kind: 'sop', sop: 'pengecualian-smki', hash: expect.stringMatching(/^[0-9a-f]{64}$/), revision: 2, effectiveOn: day, at: expect.any(String), by: 'dian' });
     const entry = office.entriesAfter(head).at(-1)!;
     expect(entry.at).toBe(p!.at);
-    expect(entry.payload).toMatchObject({ action: 'publish', kind: 'sop', sop: 'pengecualian-smki', hash: p!.hash, revision: 2, effectiveOn: today(), by: { user: 'dian', via: 'os-login', osUser: 'dian' } });
+    expect(entry.payload).toMatchObject({ action: 'publish', kind: 'sop', sop: 'pengecualian-smki', hash: p!.hash, revision: 2, effectiveOn: day, by: { user: 'dian', via: 'os-login', osUser: 'dian' } });
     const { id } = office.json<{ id: string }>('sari', ['start', 'pengecualian-smki']);
     expect(office.json('sari', ['status', id])).toMatchObject({ revision: 2, definitionHash: p!.hash });
   });
@@ -76,16 +79,18 @@ describe('Given an office with the seeds published, dian (a maintainer) and sari
   it('when the administrator publishes, then it is done too, recorded as theirs', () => {
     const file = join(sops, 'implementasi-security-patch.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('revision: 1', 'revision: 2'));
-    const r = office.run('admin', ['publish', 'implementasi-security-patch', '--effective', today()]);
+    const day = today();
+    const r = office.run('admin', ['publish', 'implementasi-security-patch', '--effective', day]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`^published implementasi-security-patch revision 2, in effect from ${today()} \\([0-9a-f]{12}\\)\\n$`));
+    expect(r.stdout).toMatch(new RegExp(`^published implementasi-security-patch revision 2, in effect from ${day} \\([0-9a-f]{12}\\)\\n$`));
+    effectiveDay = day;
     expect(office.entriesAfter(office.head() - 1)[0]!.payload).toMatchObject({ action: 'publish', revision: 2, by: { user: 'admin', osUser: 'admin' } });
   });
 
   it('when the same is published again from the same date, then it prints the same publication and nothing is written', () => {
     const before = office.everything();
-    const again = office.json<Published[]>('dian', ['publish', 'implementasi-security-patch', '--effective', today()]);
-    expect(again).toMatchObject([{ revision: 2, effectiveOn: today(), by: 'admin' }]);
+    const again = office.json<Published[]>('dian', ['publish', 'implementasi-security-patch', '--effective', effectiveDay]);
+    expect(again).toMatchObject([{ revision: 2, effectiveOn: effectiveDay, by: 'admin' }]);
     expect(office.everything()).toEqual(before);
   });
 
