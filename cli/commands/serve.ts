@@ -60,28 +60,36 @@ Quick start, in an empty folder:
     )
     .action(async (opts: ServeOpts, cmd: Command) => {
       const { db, sops } = globalOptions(cmd);
-      const logins = opts.demo ? await withLocalEngine(cmd, (engine) => demoOffice(engine, sops, io), { create: true, anonymous: true }) : [];
-      if (opts.demo) for (const file of [db, `${db}-wal`, `${db}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
-      // Loaded only by this command: no other command pays for the web framework.
-      const { checkStoreFile, startServer } = await import('../../server/index.js');
-      checkStoreFile(db, { shared: opts.shared === true });
-      const engine = await openEngine({ db, sops });
-      const running = await startServer({ engine, host: opts.host, port: opts.port, ...(opts.trustProxy ? { trustProxy: true } : {}), out: io.out, err: io.err });
-      if (opts.demo) {
-        io.out(`\ndemo office: ${displayPath(db)}, SOPs of ${displayPath(sops)} published\n`);
-        io.out(table(['USER', 'PASSWORD (change it at the first login)', 'ROLES'], logins).join('\n') + '\n');
-        io.out(`\nlog in from a terminal:  sop login --server ${running.url} --user demo-pengguna\n`);
-        io.out(`the API:                 ${running.url}/api/v1/openapi.json\n`);
-      }
-      await new Promise<void>((resolve) => {
-        const stop = () => {
+      // Caught from the start: a signal that comes while the server is starting stops it once it has started.
+      let stop: () => void = () => {};
+      const stopped = new Promise<void>((resolve) => {
+        stop = () => {
           process.off('SIGTERM', stop);
           process.off('SIGINT', stop);
-          void running.close().then(resolve);
+          resolve();
         };
-        process.on('SIGTERM', stop);
-        process.on('SIGINT', stop);
       });
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
+      try {
+        const logins = opts.demo ? await withLocalEngine(cmd, (engine) => demoOffice(engine, sops, io), { create: true, anonymous: true }) : [];
+        if (opts.demo) for (const file of [db, `${db}-wal`, `${db}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
+        // Loaded only by this command: no other command pays for the web framework.
+        const { checkStoreFile, startServer } = await import('../../server/index.js');
+        checkStoreFile(db, { shared: opts.shared === true });
+        const engine = await openEngine({ db, sops });
+        const running = await startServer({ engine, host: opts.host, port: opts.port, ...(opts.trustProxy ? { trustProxy: true } : {}), out: io.out, err: io.err });
+        if (opts.demo) {
+          io.out(`\ndemo office: ${displayPath(db)}, SOPs of ${displayPath(sops)} published\n`);
+          io.out(table(['USER', 'PASSWORD (change it at the first login)', 'ROLES'], logins).join('\n') + '\n');
+          io.out(`\nlog in from a terminal:  sop login --server ${running.url} --user demo-pengguna\n`);
+          io.out(`the API:                 ${running.url}/api/v1/openapi.json\n`);
+        }
+        await stopped;
+        await running.close();
+      } finally {
+        stop();
+      }
     });
 }
 
