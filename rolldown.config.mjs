@@ -6,14 +6,16 @@
  * Node start; one CommonJS file with a code cache costs a few milliseconds.
  * tsc still builds dist/ as ES modules (the engine, the tests and embedding
  * programs use it); this bundles dist/cli/main.js, with each command's code
- * evaluated only when that command runs. better-sqlite3 (native) and yaml
- * (loaded on first parse, by parse-yaml.ts) stay outside. The verify worker
+ * evaluated only when that command runs. better-sqlite3 (native), yaml
+ * (loaded on first parse, by parse-yaml.ts) and Fastify (only `sop serve`
+ * loads it) stay outside. The verify worker
  * is bundled beside it, where chain-pass.ts looks for it.
  */
 import { defineConfig } from 'rolldown';
 
 // node:child_process is left out so that the plugin below can give commander its stand-in.
-const external = [/^node:(?!child_process$)/, 'better-sqlite3', 'yaml'];
+// The web framework of `sop serve` (Fastify and its plugins) stays outside too: loaded from node_modules by that command alone.
+const external = [/^node:(?!child_process$)/, 'better-sqlite3', 'yaml', 'fastify', /^@fastify\//];
 
 /**
  * commander requires node:child_process when it loads (2.3 ms, about 3% of

@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { displayPath, type Engine } from '../engine/index.js';
+import { displayPath, type SopEngine } from '../engine/index.js';
 import { CliError } from './errors.js';
 
 /** The folder of the installed package: the nearest one above this module with sop's package.json (source, dist or bundle alike). */
@@ -46,7 +46,7 @@ export function assertScaffoldable(dir: string): void {
  * each file's schema modeline pointing at its copy. Refuses a folder that
  * holds SOP files already. Returns the files written.
  */
-export async function scaffoldSops(dir: string, engine: Engine): Promise<string[]> {
+export async function scaffoldSops(dir: string, engine: SopEngine): Promise<string[]> {
   assertScaffoldable(dir);
   const from = join(packageRoot(), 'sops');
   mkdirSync(dir, { recursive: true });

@@ -96,6 +96,23 @@ const HINTS: Partial<Record<ErrorCode, Hint>> = {
   'store.unwritable': (d) => `sop needs write access to ${str(d.file, 'the store file')} and to its directory (for the -wal and -shm files); check the permissions`,
   'store.user-exists': (d) => `change their roles with \`sop user grant ${str(d.user, '<user>')} <role>\` or \`sop user set-roles ${str(d.user, '<user>')} <roles...>\``,
   'user.invalid-name': () => 'use letters, digits, ".", "_", "@" or "-" (at most 64), starting with a letter or digit',
+  // Proven identity and the office server (client mode).
+  'auth.bad-credentials': () => 'check the user name and the password (sop login --user <name>); a token: SOP_TOKEN, or sop login again',
+  'auth.unauthenticated': (d) => `log in first: sop login --server ${str(d.server, '<url>')} --user <name> (scripts: SOP_TOKEN=<an API token>)`,
+  'auth.session-expired': () => 'log in again: sop login',
+  'auth.token-revoked': () => 'make another one: sop token create <label>',
+  'auth.rate-limited': (d) => `wait ${typeof d.retryAfter === 'number' ? `${Math.ceil(d.retryAfter / 60)} minute(s)` : 'a while'}, then try again (an administrator can set a new password: sop passwd <name>)`,
+  'auth.password-change-required': () => 'log in with sop login: it asks you for a new password',
+  'auth.weak-password': (d) => `choose at least ${str(d.min, '8')} characters, not your user name`,
+  'auth.old-password-required': () => 'sop passwd asks for your current password first',
+  'token.invalid-label': () => 'say what the token is for in a few words, e.g. "laporan bulanan"',
+  'token.unknown': () => 'see sop token list',
+  'server.unreachable': (d) =>
+    typeof d.request === 'string'
+      ? `check that sop serve runs at ${str(d.server)}; then run the same command again with --request-id ${d.request}: it is applied once`
+      : `check that sop serve runs at ${str(d.server)} (SOP_SERVER, or sop login --server)`,
+  'server.shared-store': (d) => `chmod 600 ${str(d.file, '<store file>')}, run the server as the account that owns it, or serve it anyway with --shared`,
+  'server.no-route': () => 'the server runs another version of sop than this one',
 };
 
 function choose(d: ErrorData): string | undefined {

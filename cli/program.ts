@@ -42,9 +42,11 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   demo: () => import('./commands/demo.js').then((m) => m.registerDemo),
   publish: () => import('./commands/publish.js').then((m) => m.registerPublish),
   schema: () => import('./commands/schema.js').then((m) => m.registerSchema),
+  serve: () => import('./commands/serve.js').then((m) => m.registerServe),
+  login: () => import('./commands/session.js').then((m) => m.registerSession),
 };
 /** Names defined by a module that defines more than one command, or aliases. */
-const SAME_MODULE: Record<string, string> = { user: 'init', sops: 'catalog' };
+const SAME_MODULE: Record<string, string> = { user: 'init', sops: 'catalog', logout: 'login', passwd: 'login', token: 'login' };
 /** Global options that take a value, to find the command name after them. */
 const VALUE_OPTIONS = new Set(['--sops', '--db', '--as', '--on-behalf-of', '--emergency-reason']);
 
@@ -87,7 +89,8 @@ export function buildProgram(io: Io, registers: Register[]): Command {
     `
 Exit codes: 0 ok, 1 refused or invalid, 2 usage error.
 Environment: SOP_DIR (like --sops), SOP_DB (like --db), SOP_USER (like --as),
-SOP_DEBUG=1 (show internal stack traces).
+SOP_SERVER (talk to the office server instead of the store file; see sop login),
+SOP_TOKEN (an API token for SOP_SERVER), SOP_DEBUG=1 (show internal stack traces).
 Run "sop <command> --help" for the options of a command.`,
   );
   for (const register of registers) register(program, io);

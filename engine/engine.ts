@@ -36,6 +36,8 @@ import type { DurationTotal } from './definition/duration.js';
 import type { SopPaths } from './tooling/paths.js';
 import type { SkeletonOptions } from './tooling/skeleton.js';
 import type { Validation } from './definition/validate.js';
+import type { ApiToken } from './store/index.js';
+import type { Authenticated, LoginResult, NewToken } from './runtime/auth.js';
 
 export interface EngineOptions {
   /** The SQLite file of the history. Default `sop.db`; `:memory:` for a store that lives as long as the engine. */
@@ -109,6 +111,7 @@ export class Engine {
   readonly people: People;
   readonly audit: Audit;
   readonly definitions: Definitions;
+  readonly auth: Auth;
 
   /** @internal use openEngine. */
   constructor(
@@ -122,6 +125,7 @@ export class Engine {
     this.people = new People(ctx, call);
     this.audit = new Audit(ctx, call);
     this.definitions = new Definitions(ctx, call);
+    this.auth = new Auth(ctx, call);
   }
 
   /** The same engine acting for someone else (a server holds one engine for everyone). */
@@ -547,6 +551,116 @@ export class Definitions {
   calendar(): Promise<OfficeCalendar> {
     return this.call(() => this.ctx.calendar);
   }
+
+  /**
+   * Publishes SOP `id` from the YAML text of its file (what a maintainer
+   * sends the server), checked as `validate` checks a file; or, with `id`
+   * "calendar", the office calendar from calendar.yaml's text.
+   */
+  publishText(id: string, yaml: string, options: { effectiveOn?: string } & Changing = {}): Promise<Published> {
+    return this.call(async () => {
+      const { publishDefinition, publishCalendarOf } = await import('./runtime/publish.js');
+      const { sopFromText, calendarFromText } = await import('./runtime/publish-text.js');
+      if (id === 'calendar') {
+        const calendar = calendarFromText(yaml);
+        return changing(this.ctx, 'publish calendar', { text: yaml }, options.requestId, (ctx) => publishCalendarOf(ctx, calendar));
+      }
+      const def = sopFromText(this.ctx, id, yaml);
+      return changing(this.ctx, 'publish', { sop: id, text: yaml, effectiveOn: options.effectiveOn ?? null }, options.requestId, (ctx) => publishDefinition(ctx, def, options));
+    });
+  }
+}
+
+/**
+ * Proven identity (issue 11): logins with a password, sessions, API tokens,
+ * passwords. The server authenticates each request through it, then acts
+ * as that person with `engine.as(...)`. See runtime/auth.ts.
+ */
+export class Auth {
+  /** API tokens: for scripts and clients, listed and revocable. */
+  readonly tokens: AuthTokens;
+
+  /** @internal */
+  constructor(
+    private readonly ctx: Context,
+    private readonly call: Call,
+  ) {
+    this.tokens = new AuthTokens(ctx, call);
+  }
+
+  /**
+   * Opens a session with a password: its token (known only to the caller)
+   * and when it expires. `auth.bad-credentials` whether the user is unknown
+   * or the password wrong; `auth.rate-limited` after too many failures;
+   * `auth.password-change-required` for a password an administrator set,
+   * unless `newPassword` is given (then it is set, and the session opened).
+   */
+  login(user: string, password: string, options: { client?: string; newPassword?: string } = {}): Promise<LoginResult> {
+    return this.call(async () => (await import('./runtime/auth.js')).login(this.ctx, user, password, options));
+  }
+
+  /** Ends the session of this token. */
+  logout(token: string): Promise<{ ended: boolean }> {
+    return this.call(async () => (await import('./runtime/auth.js')).logout(this.ctx, token));
+  }
+
+  /** Who a session token or an API token stands for, and how they proved it (`via`). */
+  authenticate(token: string): Promise<Authenticated> {
+    return this.call(async () => (await import('./runtime/auth.js')).authenticate(this.ctx, token));
+  }
+
+  /**
+   * Sets the password of `user`: the acting person's own (with
+   * `oldPassword` when they have one), or anyone's by an administrator, to
+   * be changed at their first login. A program acting `via: 'program'` (the
+   * demo office) needs no old password and says `mustChange` itself.
+   */
+  setPassword(user: string, password: string, options: { oldPassword?: string; mustChange?: boolean } & Changing = {}): Promise<{ user: string; mustChange: boolean }> {
+    return this.call(async () => (await import('./runtime/auth.js')).setPassword(this.ctx, user, password, options));
+  }
+}
+
+export class AuthTokens {
+  /** @internal */
+  constructor(
+    private readonly ctx: Context,
+    private readonly call: Call,
+  ) {}
+
+  /** Makes an API token for the acting person (an administrator: for `user`); its secret is in the answer, this once. */
+  create(label: string, options: { user?: string } & Changing = {}): Promise<NewToken> {
+    return this.call(async () => (await import('./runtime/auth.js')).createToken(this.ctx, { label, ...options }));
+  }
+
+  /** The acting person's tokens (an administrator: `user`'s, or everyone's with `all`), revoked ones included; never a secret. */
+  list(options: { user?: string; all?: boolean } = {}): Promise<ApiToken[]> {
+    return this.call(async () => (await import('./runtime/auth.js')).listTokens(this.ctx, options));
+  }
+
+  /** Revokes an API token: one's own, or any by an administrator. */
+  revoke(id: string, options: Changing = {}): Promise<ApiToken> {
+    return this.call(async () => (await import('./runtime/auth.js')).revokeToken(this.ctx, id, options));
+  }
+}
+
+/** The public members of a class (its methods and fields), as an interface another object can implement. */
+type PublicPart<T> = { [K in keyof T]: T[K] };
+
+/**
+ * What every engine offers, in process (`Engine`) or over HTTP (the CLI's
+ * client of `sop serve`): the use cases, grouped as on `Engine`.
+ */
+export interface SopEngine {
+  readonly instances: PublicPart<Instances>;
+  readonly people: PublicPart<People>;
+  readonly audit: PublicPart<Audit>;
+  readonly definitions: PublicPart<Definitions>;
+  readonly auth: { readonly tokens: PublicPart<AuthTokens> } & PublicPart<Omit<Auth, 'tokens'>>;
+  /** Where the store is: its file, or the server's address. */
+  readonly db: string;
+  /** Where SOP definitions come from (the folder as given, or "memory"). */
+  readonly sops: string;
+  close(): Promise<void>;
 }
 
 export { SopError };

@@ -128,6 +128,24 @@ export const ERROR_KINDS = {
   'user.invalid-name': 'invalid',
   'user.invalid-login': 'invalid',
   'user.invalid-profile': 'invalid',
+  // Proven identity (issue 11): passwords, sessions, API tokens. A server answers the first four with 401.
+  'auth.bad-credentials': 'forbidden',
+  'auth.session-expired': 'forbidden',
+  'auth.token-revoked': 'forbidden',
+  'auth.unauthenticated': 'forbidden',
+  'auth.rate-limited': 'unavailable',
+  'auth.password-change-required': 'forbidden',
+  'auth.weak-password': 'invalid',
+  'auth.old-password-required': 'invalid',
+  'token.invalid-label': 'invalid',
+  'token.unknown': 'not-found',
+  // The server's own refusals of a request before the engine is asked.
+  'server.invalid-request': 'invalid',
+  'server.no-route': 'not-found',
+  'server.too-large': 'invalid',
+  'server.unreachable': 'unavailable',
+  'server.internal-error': 'damaged',
+  'server.shared-store': 'forbidden',
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof ERROR_KINDS;

@@ -15,6 +15,11 @@
 // The engine and where its SOPs come from.
 export { openEngine, Engine, Instances, People, Audit, Definitions } from './engine.js';
 export type { EngineOptions, AdvanceRequest, AdvanceResult, Changing, CatalogEntry } from './engine.js';
+// Proven identity (issue 11): logins, sessions, API tokens; and the engine's interface, which the CLI's client of the server implements too.
+export { Auth, AuthTokens } from './engine.js';
+export type { SopEngine } from './engine.js';
+export type { Authenticated, LoginResult, NewToken } from './runtime/auth.js';
+export type { ApiToken } from './store/index.js';
 export { sopsFromFolder, sopsInMemory } from './runtime/sop-source.js';
 export type { SopSource } from './runtime/sop-source.js';
 export type { Identity } from './runtime/context.js';
@@ -49,10 +54,12 @@ export type { SkeletonOptions } from './tooling/skeleton.js';
 export type { SopDefinition, SopIdentity, Signatory, RelatedSop, Retention, Actor, ActorKind, OutputSpec, Exit, Step, ProcessStep, DecisionStep, End } from './definition/types.js';
 export type { Duration, DurationUnit, DurationTotal } from './definition/duration.js';
 export type { OfficeCalendar, WorkingInterval, IsoWeekday } from './calendar/calendar.js';
+export type { CalendarJson } from './calendar/calendar-json.js';
 
 // Pure helpers for presenting results.
 export { formatDuration, formatTotal } from './definition/duration.js';
 export { formatLocal, parseLocalTime } from './calendar/working-time.js';
+export { calendarToJson, calendarFromJson } from './calendar/calendar-json.js';
 export { formatCheckpoint, parseCheckpoint } from './store/chain.js';
 export { escapeControls, printable, isPlainText, cut } from './text.js';
 export { REQUEST_ID } from './runtime/requests.js';

@@ -12,7 +12,7 @@ import { displayPath, type AdvanceRequest, type Engine } from '../../engine/inde
 import { holdsSopFiles, scaffoldSops } from '../examples.js';
 import { globalOptions } from '../options.js';
 import type { Io } from '../io.js';
-import { withEngine } from '../engine.js';
+import { withLocalEngine } from '../engine.js';
 import { CliError } from '../errors.js';
 import { osLogin } from '../identity.js';
 import { renderHistory, renderStatus } from '../render/instance.js';
@@ -61,7 +61,7 @@ never touches an office's real database: use --db demo.db there.`,
     )
     .action(async (_opts: unknown, cmd: Command) => {
       const folder = globalOptions(cmd).sops;
-      await withEngine(
+      await withLocalEngine(
         cmd,
         async (engine) => {
           // An installed sop run in a new folder (or with an empty SOP folder) has no SOPs yet: the demo brings its own, as init --examples would.

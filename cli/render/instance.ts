@@ -57,7 +57,8 @@ export function renderList(list: ListedInstance[], cal: OfficeCalendar): string[
 export function renderHistory(h: { id: string; sop: string; title: string; entries: HistoryEntry[] }, cal: OfficeCalendar, width: number): string[] {
   const out = [`${h.id}  ${h.sop}  ${h.title}`, ''];
   for (const e of h.entries) {
-    const who = `${e.user}${e.role ? ` as ${e.role}` : ''} (login ${e.osUser})`;
+    const how = e.osUser !== null ? `login ${e.osUser}` : `${e.via === 'token' ? 'API token' : e.via}${e.client ? ` from ${e.client}` : ''}`;
+    const who = `${e.user}${e.role ? ` as ${e.role}` : ''} (${how})`;
     const what =
       e.type === 'started'
         ? 'started'

@@ -6,6 +6,8 @@
  */
 import { SopError } from '../errors.js';
 import { calendarToJson } from '../calendar/calendar-json.js';
+import type { OfficeCalendar } from '../calendar/calendar.js';
+import type { SopDefinition } from '../definition/types.js';
 import type { Published, User } from '../store/index.js';
 import type { Context } from './context.js';
 import { actingUser, actorMeta } from './people.js';
@@ -35,7 +37,12 @@ function checkDate(text: string): string {
  */
 export function publishSop(ctx: Context, id: string, options: { effectiveOn?: string } = {}): Published {
   requireMaintainer(ctx, 'publish SOPs');
-  const def = ctx.sops.load(id);
+  return publishDefinition(ctx, ctx.sops.load(id), options);
+}
+
+/** Publishes a checked definition (from the source, or sent as text to the server: publish-text.ts). */
+export function publishDefinition(ctx: Context, def: SopDefinition, options: { effectiveOn?: string } = {}): Published {
+  requireMaintainer(ctx, 'publish SOPs');
   const effectiveOn = checkDate(options.effectiveOn ?? def.identity.effectiveOn);
   const tx = ctx.writes;
   const hash = tx.putDefinition(def);
@@ -53,8 +60,14 @@ export function publishCalendar(ctx: Context): Published {
   if (!ctx.sops.hasCalendar()) {
     throw new SopError('calendar.missing', `${ctx.sops.name} has no office calendar (calendar.yaml) to publish`, { data: { source: ctx.sops.name } });
   }
+  return publishCalendarOf(ctx, ctx.sops.calendar());
+}
+
+/** Publishes a checked office calendar (from the source, or sent as text to the server). */
+export function publishCalendarOf(ctx: Context, calendar: OfficeCalendar): Published {
+  requireMaintainer(ctx, 'publish the office calendar');
   const tx = ctx.writes;
-  const hash = tx.putCalendar(calendarToJson(ctx.sops.calendar()));
+  const hash = tx.putCalendar(calendarToJson(calendar));
   const current = ctx.store.publishedCalendar('9999-12-31');
   if (current?.published.hash === hash) return current.published;
   return tx.publish({ kind: 'calendar', hash, effectiveOn: ctx.today() }, actorMeta(ctx));

@@ -15,6 +15,9 @@ import { Instances, type NewInstance } from './instances.js';
 import { Log, type RawLogRow } from './log.js';
 import { openDatabase, type Opened, type OpenOptions } from './open.js';
 import { Users, type NewUser, type Profile } from './users.js';
+import { Credentials, type Credential } from './credentials.js';
+import { Sessions, type Session } from './sessions.js';
+import { ApiTokens, type ApiToken } from './tokens.js';
 import { Requests, answerAgain, answerOf, type RecordedRequest, type RequestKey } from './requests.js';
 import type { Writer } from './tx.js';
 import { storeFailure } from './failures.js';
@@ -60,6 +63,20 @@ export interface WriteTx {
   putCalendar(calendar: unknown): string;
   /** Publishes a stored definition or calendar, from `effectiveOn` on. */
   publish(entry: Omit<Publication, 'action' | 'by' | 'request'>, by: ActorMeta): Published;
+
+  // Credentials (outside the chain: the 'user' entry that says a password was set or a token made is recorded beside them).
+  /** Sets a person's password hash. */
+  setCredential(user: string, hash: string, mustChange: boolean): void;
+  createSession(session: Omit<Session, 'revokedAt'>): void;
+  /** Ends a session; whether it was open. */
+  revokeSession(idHash: string): boolean;
+  /** Ends every open session of a person; how many. */
+  revokeSessionsOf(user: string): number;
+  /** Forgets the sessions expired before `before` (ISO time). */
+  pruneSessions(before: string): number;
+  createToken(token: Omit<ApiToken, 'revokedAt'>, hash: string): void;
+  /** Revokes an API token; whether it was in force. */
+  revokeToken(id: string): boolean;
 }
 
 export class Store {
@@ -76,6 +93,9 @@ export class Store {
   private readonly now: () => string;
   private auditReads: AuditReads | undefined;
   private readonly publications: Publications;
+  private readonly credentials: Credentials;
+  private readonly sessions: Sessions;
+  private readonly tokens: ApiTokens;
   /** The transaction under way, if any: one at a time per connection. */
   private current: TxState | undefined;
 
@@ -94,6 +114,9 @@ export class Store {
     this.blobs = new Blobs(db);
     this.requests = new Requests(db);
     this.publications = new Publications(db, this.log, now);
+    this.credentials = new Credentials(db);
+    this.sessions = new Sessions(db);
+    this.tokens = new ApiTokens(db);
   }
 
   /** Opens (creating and migrating as needed) the store at `file`. */
@@ -269,6 +292,13 @@ export class Store {
       putBlob: (content) => run(() => this.blobs.put(content)),
       putCalendar: (calendar) => run(() => this.publications.putCalendar(calendar, request)),
       publish: (entry, by) => run(() => this.publications.publish(entry, by, request)),
+      setCredential: (user, hash, mustChange) => run(() => this.credentials.set(user, hash, mustChange, this.now())),
+      createSession: (session) => run(() => this.sessions.create(session)),
+      revokeSession: (idHash) => run(() => this.sessions.revoke(idHash, this.now())),
+      revokeSessionsOf: (user) => run(() => this.sessions.revokeAllOf(user, this.now())),
+      pruneSessions: (before) => run(() => this.sessions.prune(before)),
+      createToken: (token, hash) => run(() => this.tokens.create(token, hash)),
+      revokeToken: (id) => run(() => this.tokens.revoke(id, this.now())),
     };
   }
 
@@ -374,6 +404,28 @@ export class Store {
     return this.publications.latestCalendarSeq();
   }
 
+  // --- credentials, sessions, API tokens (outside the chain) -------------
+
+  /** A person's password hash, if they have one. */
+  credential(user: string): Credential | undefined {
+    return this.credentials.get(user);
+  }
+  /** The session whose token has this SHA-256 (hex). */
+  session(idHash: string): Session | undefined {
+    return this.sessions.get(idHash);
+  }
+  apiToken(id: string): ApiToken | undefined {
+    return this.tokens.get(id);
+  }
+  /** The API token whose secret has this SHA-256 (hex). */
+  apiTokenByHash(hash: string): ApiToken | undefined {
+    return this.tokens.byHash(hash);
+  }
+  /** A person's API tokens (everyone's without `user`), revoked ones included. */
+  apiTokens(user?: string): ApiToken[] {
+    return this.tokens.list(user);
+  }
+
   // --- blobs -------------------------------------------------------------
 
   getBlob(sha256: string): Buffer | undefined {
@@ -415,6 +467,9 @@ export { CHAIN_TAG, GENESIS, canonicalEntry, chainHash, entryHash, formatCheckpo
 export type { ChainFields, Checkpoint } from './chain.js';
 export type { RawLogRow } from './log.js';
 export type { Published } from './publications.js';
+export type { Credential } from './credentials.js';
+export type { Session } from './sessions.js';
+export type { ApiToken } from './tokens.js';
 export type { AuditReads, RawEventRow, StoredInstanceRow, StoredDefinitionRow, StoredUserRow } from './audit-reads.js';
 export { SCHEMA_VERSION } from './migrations/index.js';
 export { BUSY_TIMEOUT_MS } from './open.js';
