@@ -42,9 +42,11 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   demo: () => import('./commands/demo.js').then((m) => m.registerDemo),
   publish: () => import('./commands/publish.js').then((m) => m.registerPublish),
   schema: () => import('./commands/schema.js').then((m) => m.registerSchema),
+  delegate: () => import('./commands/delegation.js').then((m) => m.registerDelegation),
+  reassign: () => import('./commands/reassign.js').then((m) => m.registerReassign),
 };
 /** Names defined by a module that defines more than one command, or aliases. */
-const SAME_MODULE: Record<string, string> = { user: 'init', sops: 'catalog' };
+const SAME_MODULE: Record<string, string> = { user: 'init', sops: 'catalog', delegation: 'delegate' };
 /** Global options that take a value, to find the command name after them. */
 const VALUE_OPTIONS = new Set(['--sops', '--db', '--as', '--on-behalf-of', '--emergency-reason']);
 

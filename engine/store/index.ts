@@ -9,6 +9,8 @@ import type { SopDefinition } from '../definition/types.js';
 import { AuditReads } from './audit-reads.js';
 import { Blobs } from './blobs.js';
 import { Publications, type Published } from './publications.js';
+import { Delegations } from './delegations.js';
+import type { Delegation } from '../machine/authority.js';
 import type { Checkpoint } from './chain.js';
 import { Definitions } from './definitions.js';
 import { Instances, type NewInstance } from './instances.js';
@@ -60,6 +62,10 @@ export interface WriteTx {
   putCalendar(calendar: unknown): string;
   /** Publishes a stored definition or calendar, from `effectiveOn` on. */
   publish(entry: Omit<Publication, 'action' | 'by' | 'request'>, by: ActorMeta): Published;
+  /** Gives a deputy (Plt./Plh.) a holder's role for a period: a `delegate` user entry. */
+  delegate(delegation: Omit<Delegation, 'endedAt'>, by: ActorMeta): Delegation;
+  /** Ends a delegation now: an `end-delegation` user entry. */
+  endDelegation(id: string, by: ActorMeta): Delegation;
 }
 
 export class Store {
@@ -76,6 +82,7 @@ export class Store {
   private readonly now: () => string;
   private auditReads: AuditReads | undefined;
   private readonly publications: Publications;
+  private readonly delegationRows: Delegations;
   /** The transaction under way, if any: one at a time per connection. */
   private current: TxState | undefined;
 
@@ -94,6 +101,7 @@ export class Store {
     this.blobs = new Blobs(db);
     this.requests = new Requests(db);
     this.publications = new Publications(db, this.log, now);
+    this.delegationRows = new Delegations(db, this.log, now);
   }
 
   /** Opens (creating and migrating as needed) the store at `file`. */
@@ -269,6 +277,8 @@ export class Store {
       putBlob: (content) => run(() => this.blobs.put(content)),
       putCalendar: (calendar) => run(() => this.publications.putCalendar(calendar, request)),
       publish: (entry, by) => run(() => this.publications.publish(entry, by, request)),
+      delegate: (delegation, by) => run(() => this.delegationRows.add(delegation, by, request)),
+      endDelegation: (id, by) => run(() => this.delegationRows.endNow(id, by, request)),
     };
   }
 
@@ -374,6 +384,17 @@ export class Store {
     return this.publications.latestCalendarSeq();
   }
 
+  // --- delegations -------------------------------------------------------
+
+  /** The delegation with this id, if any. */
+  delegation(id: string): Delegation | undefined {
+    return this.delegationRows.get(id);
+  }
+  /** Every delegation (of one deputy), by start: in effect, to come, ended or run out. */
+  delegations(deputy?: string): Delegation[] {
+    return this.delegationRows.list(deputy);
+  }
+
   // --- blobs -------------------------------------------------------------
 
   getBlob(sha256: string): Buffer | undefined {
@@ -415,6 +436,7 @@ export { CHAIN_TAG, GENESIS, canonicalEntry, chainHash, entryHash, formatCheckpo
 export type { ChainFields, Checkpoint } from './chain.js';
 export type { RawLogRow } from './log.js';
 export type { Published } from './publications.js';
+export type { Delegation } from '../machine/authority.js';
 export type { AuditReads, RawEventRow, StoredInstanceRow, StoredDefinitionRow, StoredUserRow } from './audit-reads.js';
 export { SCHEMA_VERSION } from './migrations/index.js';
 export { BUSY_TIMEOUT_MS } from './open.js';
