@@ -7,6 +7,7 @@ import { EXIT_REFUSED, EXIT_USAGE } from './options.js';
 
 export type CliCode =
   | 'usage'
+  | 'advance.step-required'
   | 'advance.version'
   | 'assign.syntax'
   | 'bundle.unreadable'

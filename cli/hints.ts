@@ -25,6 +25,19 @@ const HINTS: Partial<Record<ErrorCode, Hint>> = {
       ? `in this instance the step is ${d.bound}'s: ${d.bound} completes it, as their own login`
       : `someone with the role acts (see sop user list), or an administrator grants it: sop user grant ${str(d.user, '<user>')} ${str(d.role, '<role>')}`,
   'auth.not-admin': () => 'ask an administrator (see `sop user list`) to do it',
+  'auth.separation': (d) =>
+    typeof d.completed === 'string'
+      ? `someone else completes it: this step is kept apart from step ${d.completed}, which you did`
+      : `someone else who may completes it: a person of the case (${str(d.caseActor, 'pemohon')}) does not do another actor's step of it, unless the SOP says allowCaseActor: true`,
+  'delegation.ended': () => 'see sop delegation list --all',
+  'delegation.invalid': () => 'e.g. sop delegate <role> --holder <user> --deputy <user> --title Plh. --from 2026-11-23 --until 2026-11-27',
+  'delegation.not-holder': (d) => `a deputy stands in for someone who holds the role; ${str(d.holder, 'they')} hold: ${list(d.roles).join(', ') || 'no roles'} (see sop user list)`,
+  'delegation.unknown': () => 'see sop delegation list --all',
+  'reassign.invalid-reason': () => 'say why: --reason "..."',
+  'reassign.same-person': (d) => `see who is bound: sop status ${str(d.instance, '<instance>')}`,
+  'store.delegation-exists': () => 'run the command again',
+  'user.has-active-cases': (d) =>
+    `reassign them first: sop reassign ${list(d.instances)[0] ?? '<instance>'} ${list(d.actors)[0] ?? '<actor>'} <user> --reason "..."; or remove anyway: sop user remove ${str(d.user, '<user>')} --force`,
   'auth.not-you': (d) => `on this machine you are ${str(d.user, '<you>')}; an administrator acts for someone else only as an emergency: --on-behalf-of <user> --emergency-reason "..."`,
   'auth.unknown-login': (d) => `an administrator binds your login to you: sop user bind <your name> ${str(d.login, '<login>')}`,
   'auth.not-maintainer': (d) => `an administrator gives the right: sop user rights ${str(d.user, '<user>')} --maintainer`,

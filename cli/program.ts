@@ -44,9 +44,11 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   schema: () => import('./commands/schema.js').then((m) => m.registerSchema),
   serve: () => import('./commands/serve.js').then((m) => m.registerServe),
   login: () => import('./commands/session.js').then((m) => m.registerSession),
+  delegate: () => import('./commands/delegation.js').then((m) => m.registerDelegation),
+  reassign: () => import('./commands/reassign.js').then((m) => m.registerReassign),
 };
 /** Names defined by a module that defines more than one command, or aliases. */
-const SAME_MODULE: Record<string, string> = { user: 'init', sops: 'catalog', logout: 'login', passwd: 'login', token: 'login' };
+const SAME_MODULE: Record<string, string> = { user: 'init', sops: 'catalog', logout: 'login', passwd: 'login', token: 'login', delegation: 'delegate' };
 /** Global options that take a value, to find the command name after them. */
 const VALUE_OPTIONS = new Set(['--sops', '--db', '--as', '--on-behalf-of', '--emergency-reason']);
 

@@ -8,7 +8,7 @@ import { EXIT_REFUSED, EXIT_USAGE } from './options.js';
 const MAX_LINE = 1000;
 
 /** Engine codes that mean the command line itself was wrong: exit 2, as for a usage error. */
-const USAGE_CODES = new Set<ErrorCode>(['list.invalid-status', 'request.invalid-id', 'cancel.invalid-reason']);
+const USAGE_CODES = new Set<ErrorCode>(['list.invalid-status', 'request.invalid-id', 'cancel.invalid-reason', 'reassign.invalid-reason', 'delegation.invalid']);
 
 /**
  * Messages quote what was given (a name, a choice, a path), and that may be

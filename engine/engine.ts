@@ -26,7 +26,9 @@ import { instanceStatus, type StatusView } from './runtime/status.js';
 import { listInstances, tasks, type ListedInstance, type TaskView } from './runtime/inbox.js';
 import { instanceHistory, type InstanceHistory } from './runtime/history.js';
 import { readOutput, type StoredOutput } from './runtime/outputs.js';
-import { addUser, assertUserName, bindLogin, changeRoles, currentUser, initDatabase, removeUser, setProfile, setRights, type NewPerson, type RoleChange } from './runtime/people.js';
+import { activeCasesOf, addUser, assertUserName, bindLogin, changeRoles, currentUser, initDatabase, removeUser, setProfile, setRights, type NewPerson, type RoleChange } from './runtime/people.js';
+import type { DelegationRequest, DelegationView } from './runtime/delegation.js';
+import type { Delegation } from './machine/authority.js';
 import type { OutputSpec } from './definition/types.js';
 import type { VerifyReport } from './audit/verify.js';
 import type { BundleHeader, BundleSummary } from './audit/bundle.js';
@@ -231,6 +233,23 @@ export class Instances {
     });
   }
 
+  /**
+   * Binds a person of the case (`actor`, e.g. pemohon) of active instance
+   * `id` to someone else (`to`): the person left, or was removed. A
+   * `reassigned` event with the reason; the step does not move.
+   * Administrators only (a refusal is recorded in the history).
+   */
+  reassign(id: string, request: { actor: string; to: string; reason: string } & Changing): Promise<{ id: string; version: number; assignments: Record<string, string> }> {
+    return this.call(async () => {
+      const { reassignActor } = await import('./runtime/reassign.js');
+      const args = { instance: id, actor: request.actor, to: request.to, reason: request.reason };
+      return changing(this.ctx, 'reassign', args, request.requestId, (ctx) => {
+        const inst = reassignActor(ctx, id, request);
+        return { id: inst.id, version: inst.version, assignments: inst.state.assignments };
+      });
+    });
+  }
+
   /** The instance now: its state, current step, who acts and when it falls due. */
   status(id: string): Promise<StatusView> {
     return this.call(() => instanceStatus(this.ctx, id));
@@ -316,14 +335,51 @@ export class People {
     return this.changeRoles('set-roles', 'set', name, roles, options);
   }
 
-  /** Removes a person; their past actions stay in the history. */
-  remove(name: string, options: Changing = {}): Promise<{ name: string }> {
+  /**
+   * Removes a person; their past actions stay in the history. Someone bound
+   * to a person of the case of an active instance is refused
+   * (`user.has-active-cases`: reassign those first) unless `force`.
+   */
+  remove(name: string, options: { force?: boolean } & Changing = {}): Promise<{ name: string }> {
+    const args = { name, ...(options.force === true ? { force: true } : {}) };
     return this.call(() =>
-      changing(this.ctx, 'user remove', { name }, options.requestId, (ctx) => {
-        removeUser(ctx, name);
+      changing(this.ctx, 'user remove', args, options.requestId, (ctx) => {
+        removeUser(ctx, name, { force: options.force === true });
         return { name };
       }),
     );
+  }
+
+  /** The active instances in which a person is bound to a person of the case (what a reassignment takes over). */
+  activeCases(name: string): Promise<{ instance: string; actors: string[] }[]> {
+    return this.call(() => activeCasesOf(this.ctx, name));
+  }
+
+  /**
+   * Gives the holder of `role` an acting deputy (Plt. or Plh.) for a period:
+   * during it, the deputy completes the role's steps, recorded as such.
+   * Administrators only; the holder must hold the role.
+   */
+  delegate(request: DelegationRequest & Changing): Promise<Delegation> {
+    return this.call(async () => {
+      const { delegate } = await import('./runtime/delegation.js');
+      const at = (v: string | Date | undefined) => (v instanceof Date ? v.toISOString() : (v ?? null));
+      const args = { role: request.role, holder: request.holder, deputy: request.deputy, title: request.title, from: at(request.from), until: at(request.until) };
+      return changing(this.ctx, 'delegate', args, request.requestId, (ctx) => delegate(ctx, request));
+    });
+  }
+
+  /** Ends a delegation now (before its period is over). Administrators only. */
+  endDelegation(id: string, options: Changing = {}): Promise<Delegation> {
+    return this.call(async () => {
+      const { endDelegation } = await import('./runtime/delegation.js');
+      return changing(this.ctx, 'end-delegation', { id }, options.requestId, (ctx) => endDelegation(ctx, id));
+    });
+  }
+
+  /** The delegations in effect and to come (with `all`, also those ended or run out), by start. */
+  delegations(options: { all?: boolean } = {}): Promise<DelegationView[]> {
+    return this.call(async () => (await import('./runtime/delegation.js')).listDelegations(this.ctx, options));
   }
 
   list(): Promise<User[]> {

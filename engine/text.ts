@@ -40,3 +40,14 @@ export function printable(text: string, max = 60): string {
 export function isPlainText(text: string, options: { multiline?: boolean } = {}): boolean {
   return !(options.multiline ? NOT_PLAIN_LINES : NOT_PLAIN).test(text);
 }
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: as CONTROL, but a line break is text.
+const CONTROL_BUT_LINE_BREAK = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/**
+ * The first control or bidirectional control character of `text`, if any:
+ * a tab counts too (with `lineBreaks`, only a line break is allowed).
+ */
+export function controlCharacterIn(text: string, options: { lineBreaks?: boolean } = {}): string | undefined {
+  return (options.lineBreaks ? CONTROL_BUT_LINE_BREAK : NOT_PLAIN).exec(text)?.[0];
+}

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
 import { withEngine } from '../engine.js';
+import { safe } from '../render/safe.js';
 import { setExitCode, EXIT_REFUSED } from '../options.js';
 import { labelled } from '../render/wrap.js';
 
@@ -23,7 +24,9 @@ JSON shape: {"sops": [{"id","file","number","name","revision","steps",
   "invalid": [{"file","errors"}]}`,
     )
     .action(async (opts: { json?: boolean }, cmd: Command) => {
-      const { sops, invalid, source } = await withEngine(cmd, async (engine) => ({ ...(await engine.definitions.catalog()), source: engine.sops }), { anonymous: true });
+      const found = await withEngine(cmd, async (engine) => ({ ...(await engine.definitions.catalog()), source: engine.sops }), { anonymous: true });
+      // JSON escapes on its own (printJson); the text is shown escaped.
+      const { sops, invalid, source } = opts.json ? found : safe(found);
       if (opts.json) printJson(io, { sops, invalid });
       else {
         if (sops.length === 0) io.out(`no valid SOPs in ${source}\n`);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
 import { withEngine } from '../engine.js';
+import { safe } from '../render/safe.js';
 import { renderHistory } from '../render/instance.js';
 
 export function registerHistory(program: Command, io: Io): void {
@@ -14,7 +15,7 @@ export function registerHistory(program: Command, io: Io): void {
       await withEngine(cmd, async (engine) => {
         const h = await engine.instances.history(id);
         if (opts.json) printJson(io, h);
-        else io.out(renderHistory(h, await engine.definitions.calendar(), io.width).join('\n') + '\n');
+        else io.out(renderHistory(safe(h), await engine.definitions.calendar(), io.width).join('\n') + '\n');
       });
     });
 }

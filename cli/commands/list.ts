@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
 import { withEngine } from '../engine.js';
+import { safe } from '../render/safe.js';
 import { renderList } from '../render/instance.js';
 
 export function registerList(program: Command, io: Io): void {
@@ -15,7 +16,7 @@ export function registerList(program: Command, io: Io): void {
       await withEngine(cmd, async (engine) => {
         const list = await engine.instances.list({ ...(opts.sop ? { sop: opts.sop } : {}), ...(opts.status ? { status: opts.status } : {}) });
         if (opts.json) printJson(io, list);
-        else io.out(renderList(list, await engine.definitions.calendar()).join('\n') + '\n');
+        else io.out(renderList(safe(list), await engine.definitions.calendar()).join('\n') + '\n');
       });
     });
 }

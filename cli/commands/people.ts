@@ -189,9 +189,17 @@ export function registerPeople(program: Command, io: Io): void {
     .command('remove')
     .description('remove a person (their past actions stay in the history)')
     .argument('<name>', 'user name')
+    .option('--force', 'remove them even though they are bound to a person of the case of active instances (reassign those first: sop reassign)')
     .option('--request-id <id>', REQUEST_ID_HELP)
-    .action(async (name: string, _opts: unknown, cmd: Command) => {
-      await withEngine(cmd, (engine) => engine.people.remove(name, requestIdOf(cmd)));
+    .action(async (name: string, opts: { force?: boolean }, cmd: Command) => {
+      const stranded = await withEngine(cmd, async (engine) => {
+        // Said before removing with --force: the steps of those cases now wait on nobody.
+        const cases = opts.force ? await engine.people.activeCases(name) : [];
+        await engine.people.remove(name, { force: opts.force === true, ...requestIdOf(cmd) });
+        return cases;
+      });
+      for (const c of stranded)
+        io.err(`sop: warning: ${name} was bound to ${c.actors.join(', ')} of active instance ${c.instance}; reassign it: sop reassign ${c.instance} ${c.actors[0]} <user> --reason "..."\n`);
       io.out(`removed ${name}\n`);
     });
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
 import { withEngine } from '../engine.js';
+import { safe } from '../render/safe.js';
 import { usageError } from '../errors.js';
 import { setExitCode, EXIT_REFUSED } from '../options.js';
 import { parseLocalTime, formatLocal, type OfficeCalendar, type ReplayView, type ReplayStep } from '../../engine/index.js';
@@ -32,7 +33,7 @@ breaks: [{code, seq?, instance?, message}]}`,
         return { view: await engine.audit.replay(id, until === undefined ? {} : { until }), cal };
       });
       if (opts.json) printJson(io, view.view);
-      else io.out(renderReplay(view.view, view.cal).join('\n') + '\n');
+      else io.out(renderReplay(safe(view.view), view.cal).join('\n') + '\n');
       if (view.view.breaks.length > 0) setExitCode(cmd, EXIT_REFUSED);
     });
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
 import { withEngine } from '../engine.js';
+import { safe } from '../render/safe.js';
 import { usageError } from '../errors.js';
 import { DEFAULT_TARGET, parseLocalTime, type OfficeCalendar } from '../../engine/index.js';
 import { renderReportCsv, renderReportMarkdown, renderReportTable } from '../render/report.js';
@@ -63,7 +64,8 @@ and open instance, told apart by the "level" column.`,
         });
       });
       if (format === 'json') return printJson(io, report);
-      const lines = format === 'csv' ? renderReportCsv(report) : format === 'md' ? renderReportMarkdown(report) : renderReportTable(report);
+      const shown = safe(report);
+      const lines = format === 'csv' ? renderReportCsv(shown) : format === 'md' ? renderReportMarkdown(shown) : renderReportTable(shown);
       io.out(lines.join('\n') + '\n');
     });
 }

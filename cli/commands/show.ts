@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
 import { withEngine } from '../engine.js';
+import { safe } from '../render/safe.js';
 import { renderDocument } from '../render/document.js';
 
 export function registerShow(program: Command, io: Io): void {
@@ -23,7 +24,7 @@ standards parsed into {amount, unit} with unit "minute" or "day").`,
     .action(async (id: string, opts: { json?: boolean; width: number }, cmd: Command) => {
       const def = await withEngine(cmd, (engine) => engine.definitions.get(id), { anonymous: true });
       if (opts.json) printJson(io, def);
-      else io.out(renderDocument(def, opts.width).join('\n') + '\n');
+      else io.out(renderDocument(safe(def), opts.width).join('\n') + '\n');
     });
 }
 

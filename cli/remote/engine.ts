@@ -20,6 +20,9 @@ import {
   type ApiToken,
   type Authenticated,
   type BundleHeader,
+  type Delegation,
+  type DelegationRequest,
+  type DelegationView,
   type BundleSummary,
   type CalendarJson,
   type Changing,
@@ -139,6 +142,11 @@ class RemoteInstances implements Instances {
     return this.http.json({ method: 'POST', path: `/instances/${enc(id)}/advance`, body, requestId: rid(request) });
   }
 
+  reassign(id: string, request: { actor: string; to: string; reason: string } & Changing): Promise<{ id: string; version: number; assignments: Record<string, string> }> {
+    const { requestId: _, ...body } = request;
+    return this.http.json({ method: 'POST', path: `/instances/${enc(id)}/reassign`, body, requestId: rid(request) });
+  }
+
   cancel(id: string, options: { reason: string } & Changing): Promise<{ id: string; status: string }> {
     return this.http.json({ method: 'POST', path: `/instances/${enc(id)}/cancel`, body: { reason: options.reason }, requestId: rid(options) });
   }
@@ -206,8 +214,26 @@ class RemotePeople implements People {
     return toUser(await this.http.json({ method: 'PUT', path: `/users/${enc(name)}/roles`, body: { roles }, requestId: rid(options) }));
   }
 
-  remove(name: string, options: Changing = {}): Promise<{ name: string }> {
-    return this.http.json({ method: 'DELETE', path: `/users/${enc(name)}`, requestId: rid(options) });
+  remove(name: string, options: { force?: boolean } & Changing = {}): Promise<{ name: string }> {
+    return this.http.json({ method: 'DELETE', path: `/users/${enc(name)}`, query: options.force ? { force: true } : {}, requestId: rid(options) });
+  }
+
+  activeCases(name: string): Promise<{ instance: string; actors: string[] }[]> {
+    return this.http.json({ method: 'GET', path: `/users/${enc(name)}/cases` });
+  }
+
+  delegate(request: DelegationRequest & Changing): Promise<Delegation> {
+    const { requestId: _, from, until, ...rest } = request;
+    const when = (d: string | Date) => (typeof d === 'string' ? d : d.toISOString());
+    return this.http.json({ method: 'POST', path: '/delegations', body: { ...rest, ...(from !== undefined ? { from: when(from) } : {}), until: when(until) }, requestId: rid(request) });
+  }
+
+  endDelegation(id: string, options: Changing = {}): Promise<Delegation> {
+    return this.http.json({ method: 'DELETE', path: `/delegations/${enc(id)}`, requestId: rid(options) });
+  }
+
+  delegations(options: { all?: boolean } = {}): Promise<DelegationView[]> {
+    return this.http.json({ method: 'GET', path: '/delegations', query: options.all ? { all: true } : {} });
   }
 
   async list(): Promise<User[]> {

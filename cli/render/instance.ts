@@ -41,7 +41,7 @@ export function renderTasks(list: TaskView[], cal: OfficeCalendar): string[] {
     t.instance,
     t.sop,
     `${t.number} ${truncate(t.name, 32)}`,
-    t.assignee ? `${t.actor} (${t.assignee})` : t.actor,
+    t.assignee ? `${t.actor} (${t.assignee})` : t.deputy ? `${t.actor} (${t.deputy.title} a.n. ${t.deputy.for})` : t.actor,
     t.dueAt ? formatLocal(new Date(t.dueAt), cal) : '-',
     t.overdue ? 'OVERDUE' : '',
   ]);
@@ -57,16 +57,17 @@ export function renderList(list: ListedInstance[], cal: OfficeCalendar): string[
 export function renderHistory(h: { id: string; sop: string; title: string; entries: HistoryEntry[] }, cal: OfficeCalendar, width: number): string[] {
   const out = [`${h.id}  ${h.sop}  ${h.title}`, ''];
   for (const e of h.entries) {
-    const how = e.osUser !== null ? `login ${e.osUser}` : `${e.via === 'token' ? 'API token' : e.via}${e.client ? ` from ${e.client}` : ''}`;
-    const who = `${e.user}${e.role ? ` as ${e.role}` : ''} (${how})`;
+    const who = `${actedBy(e)} (${how(e)})`;
     const what =
       e.type === 'started'
         ? 'started'
         : e.type === 'cancelled'
           ? 'cancelled'
-          : e.type === 'refused'
-            ? `REFUSED${e.step ? ` at step ${e.stepNumber} ${e.stepName}` : ''}`
-            : `completed step ${e.stepNumber} ${e.stepName}`;
+          : e.type === 'reassigned' && e.reassigned
+            ? `reassigned ${e.reassigned.actor} from ${e.reassigned.from} to ${e.reassigned.to}`
+            : e.type === 'refused'
+              ? `REFUSED${e.step ? ` at step ${e.stepNumber} ${e.stepName}` : ''}`
+              : `completed step ${e.stepNumber} ${e.stepName}`;
     out.push(...labelled(`#${e.seq} ${local(e.at, cal)}  `, `${what} — ${who}`, width, 30));
     const detail = (label: string, text: string) => out.push(...labelled(`      ${label}`, text, width, 16));
     if (e.choiceLabel) detail('choice', `${e.choiceLabel} (${e.choice})`);
@@ -80,6 +81,26 @@ export function renderHistory(h: { id: string; sop: string; title: string; entri
     }
   }
   return out;
+}
+
+/**
+ * Who acted, as the record reads: "rina as Kepala Bidang Persandian";
+ * a deputy "dewi, Plh. Kepala Bidang Persandian, a.n. rina"; an emergency
+ * action "by admin on behalf of budi (reason)".
+ */
+export function actedBy(e: HistoryEntry): string {
+  const role = e.roleName ?? e.role;
+  // The reason on the same line: its line breaks (it may have some) become spaces.
+  if (e.onBehalfOf) return `by ${e.user} on behalf of ${e.onBehalfOf.user} (${e.onBehalfOf.reason.replace(/\s*\n\s*/g, ' ')})${role ? ` as ${role}` : ''}`;
+  if (e.deputy) return `${e.user}, ${e.deputy.title} ${role ?? '?'}, a.n. ${e.deputy.for}`;
+  return `${e.user}${role ? ` as ${role}` : ''}`;
+}
+
+/** How the person proved who they were: their OS login, a password or token session (from a client), a program. */
+function how(e: HistoryEntry): string {
+  if (e.via === 'os-login') return `login ${e.osUser ?? '?'}`;
+  if (e.via === 'program') return e.osUser ? `by a program, login ${e.osUser}` : 'by a program';
+  return `${e.via === 'token' ? 'API token' : 'password'}${e.client ? ` from ${e.client}` : ''}`;
 }
 
 function formatMinutes(m: number): string {

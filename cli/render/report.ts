@@ -1,5 +1,5 @@
 /** The compliance report as a text table, Markdown or CSV; --format json prints the data itself. */
-import type { ComplianceReport, Figures, SopReport } from '../../engine/index.js';
+import type { ComplianceReport, Figures, Marked, MarkedAction, SopReport } from '../../engine/index.js';
 import { table } from './wrap.js';
 
 /** Working minutes as a person reads them: "45 min", "7 h 30 min". */
@@ -15,6 +15,17 @@ const percent = (share: number | null) => (share === null ? '-' : `${Math.round(
 const onTime = (f: Figures) => (f.measured ? `${f.onTime}/${f.measured} ${percent(f.onTimeShare)}` : '-');
 const period = (r: ComplianceReport) => `${r.from ?? 'the beginning'} to ${r.to ?? 'now'}`;
 const cut = (text: string, n: number) => ([...text].length > n ? [...text].slice(0, n - 1).join('') + '…' : text);
+/** The marks of a row's count: "3 (1 Plh., 1 a.n.)". */
+const countMarked = (f: Figures & Marked) => {
+  const marks = [f.byDeputy ? `${f.byDeputy} by deputy` : '', f.onBehalf ? `${f.onBehalf} on behalf` : ''].filter(Boolean);
+  return marks.length ? `${f.count} (${marks.join(', ')})` : String(f.count);
+};
+/** "Plh. Kepala Bidang Persandian, a.n. siti" or "admin on behalf of budi (reason)". */
+export function actedAs(a: MarkedAction): string {
+  if (a.onBehalfOf) return `${a.user} on behalf of ${a.onBehalfOf.user} (${a.onBehalfOf.reason})`;
+  if (a.deputy) return `${a.user}, ${a.deputy.title} ${a.actorName}, a.n. ${a.deputy.for}`;
+  return a.user;
+}
 
 function instancesLine(s: SopReport): string {
   const outcomes = Object.entries(s.outcomes)
@@ -34,7 +45,7 @@ export function renderReportTable(r: ComplianceReport): string[] {
     out.push(
       ...table(
         ['No', 'Uraian Prosedur', 'Pelaksana', 'Waktu', 'n', 'median', 'worst', 'on time'],
-        s.steps.map((p) => [p.number, cut(p.activity, 28), cut(p.actorName, 16), p.standard ?? '-', String(p.count), workingTime(p.medianMinutes), workingTime(p.worstMinutes), onTime(p)]),
+        s.steps.map((p) => [p.number, cut(p.activity, 28), cut(p.actorName, 16), p.standard ?? '-', countMarked(p), workingTime(p.medianMinutes), workingTime(p.worstMinutes), onTime(p)]),
       ).map((l) => `  ${l}`),
     );
   }
@@ -43,10 +54,22 @@ export function renderReportTable(r: ComplianceReport): string[] {
     out.push(
       ...table(
         ['Actor', 'SOPs', 'n', 'median', 'worst', 'on time'],
-        r.actors.map((a) => [cut(a.name, 26), String(a.sops.length), String(a.count), workingTime(a.medianMinutes), workingTime(a.worstMinutes), onTime(a)]),
+        r.actors.map((a) => [cut(a.name, 26), String(a.sops.length), countMarked(a), workingTime(a.medianMinutes), workingTime(a.worstMinutes), onTime(a)]),
       ).map((l) => `  ${l}`),
     );
   }
+  const markedTable = (title: string, list: MarkedAction[]) => {
+    if (list.length === 0) return;
+    out.push('', `${title}: ${list.length}`);
+    out.push(
+      ...table(
+        ['Instance', 'Step', 'At', 'Done by'],
+        list.map((a) => [a.instance, `${a.number} ${cut(a.activity, 22)}`, a.at.slice(0, 16).replace('T', ' '), actedAs(a)]),
+      ).map((l) => `  ${l}`),
+    );
+  };
+  markedTable('Done by a deputy (Plt./Plh.), counted for the role', r.deputyActions);
+  markedTable("Emergency actions (an administrator on someone's behalf), counted for the role", r.emergencyActions);
   out.push('', `Overdue now: ${r.overdue.length}`);
   if (r.overdue.length) {
     out.push(
@@ -89,7 +112,7 @@ export function renderReportMarkdown(r: ComplianceReport): string[] {
     out.push(
       ...mdTable(
         ['No', 'Uraian Prosedur', 'Pelaksana', 'Waktu', 'n', 'Median', 'Worst', 'On time'],
-        s.steps.map((p) => [p.number, p.activity, p.actorName, p.standard ?? '-', String(p.count), workingTime(p.medianMinutes), workingTime(p.worstMinutes), onTime(p)]),
+        s.steps.map((p) => [p.number, p.activity, p.actorName, p.standard ?? '-', countMarked(p), workingTime(p.medianMinutes), workingTime(p.worstMinutes), onTime(p)]),
       ),
     );
   }
@@ -98,7 +121,20 @@ export function renderReportMarkdown(r: ComplianceReport): string[] {
     out.push(
       ...mdTable(
         ['Pelaksana', 'SOPs', 'n', 'Median', 'Worst', 'On time'],
-        r.actors.map((a) => [a.name, a.sops.join(', '), String(a.count), workingTime(a.medianMinutes), workingTime(a.worstMinutes), onTime(a)]),
+        r.actors.map((a) => [a.name, a.sops.join(', '), countMarked(a), workingTime(a.medianMinutes), workingTime(a.worstMinutes), onTime(a)]),
+      ),
+    );
+  }
+  for (const [title, list] of [
+    ['Done by a deputy (Plt./Plh.)', r.deputyActions],
+    ["Emergency actions (on someone's behalf)", r.emergencyActions],
+  ] as const) {
+    if (list.length === 0) continue;
+    out.push('', `## ${title} (${list.length})`, '', 'Counted for the role in the figures above.', '');
+    out.push(
+      ...mdTable(
+        ['Instance', 'SOP', 'Step', 'At', 'Done by'],
+        list.map((a) => [a.instance, a.sop, `${a.number} ${a.activity}`, a.at, actedAs(a)]),
       ),
     );
   }
@@ -153,6 +189,14 @@ const CSV_COLUMNS = [
   'overdue_minutes',
   'started_at',
   'age_days',
+  'by_deputy',
+  'on_behalf',
+  'user',
+  'at',
+  'deputy_title',
+  'deputy_for',
+  'on_behalf_of',
+  'reason',
 ] as const;
 type CsvRow = Partial<Record<(typeof CSV_COLUMNS)[number], string | number | null>>;
 
@@ -162,6 +206,23 @@ function csvField(v: string | number | null | undefined): string {
   const s = String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
+
+const markedCells = (m: Marked): CsvRow => ({ by_deputy: m.byDeputy, on_behalf: m.onBehalf });
+const actionCells = (level: 'deputy' | 'emergency', a: MarkedAction): CsvRow => ({
+  level,
+  sop: a.sop,
+  step: a.step,
+  number: a.number,
+  activity: a.activity,
+  actor: a.actor,
+  instance: a.instance,
+  user: a.user,
+  at: a.at,
+  deputy_title: a.deputy?.title ?? null,
+  deputy_for: a.deputy?.for ?? null,
+  on_behalf_of: a.onBehalfOf?.user ?? null,
+  reason: a.onBehalfOf?.reason ?? null,
+});
 
 const figureCells = (f: Figures): CsvRow => ({
   count: f.count,
@@ -173,14 +234,16 @@ const figureCells = (f: Figures): CsvRow => ({
   worst_minutes: f.worstMinutes,
 });
 
-/** One flat table; `level` says what a row is: sop, step, actor, overdue or open. */
+/** One flat table; `level` says what a row is: sop, step, actor, deputy (an action by a deputy), emergency (on someone's behalf), overdue or open. */
 export function renderReportCsv(r: ComplianceReport): string[] {
   const rows: CsvRow[] = [];
   for (const s of r.sops) {
     rows.push({ level: 'sop', sop: s.sop, number: s.number, activity: s.name, ...figureCells(s), verdict: s.verdict });
-    for (const p of s.steps) rows.push({ level: 'step', sop: s.sop, step: p.step, number: p.number, activity: p.activity, actor: p.actor, standard: p.standard, ...figureCells(p) });
+    for (const p of s.steps) rows.push({ level: 'step', sop: s.sop, step: p.step, number: p.number, activity: p.activity, actor: p.actor, standard: p.standard, ...figureCells(p), ...markedCells(p) });
   }
-  for (const a of r.actors) rows.push({ level: 'actor', sop: a.sops.join(' '), actor: a.actor, activity: a.name, ...figureCells(a) });
+  for (const a of r.actors) rows.push({ level: 'actor', sop: a.sops.join(' '), actor: a.actor, activity: a.name, ...figureCells(a), ...markedCells(a) });
+  for (const a of r.deputyActions) rows.push(actionCells('deputy', a));
+  for (const a of r.emergencyActions) rows.push(actionCells('emergency', a));
   for (const o of r.overdue)
     rows.push({ level: 'overdue', sop: o.sop, step: o.step, number: o.number, activity: o.activity, actor: o.actor, instance: o.instance, title: o.title, due_at: o.dueAt, overdue_minutes: o.overdueMinutes });
   for (const o of r.open) rows.push({ level: 'open', sop: o.sop, step: o.current, instance: o.instance, title: o.title, started_at: o.startedAt, age_days: o.ageDays });

@@ -9,7 +9,7 @@ import { startReplay } from '../machine/fold.js';
 import { canonicalJson } from '../store/canonical-json.js';
 import type { SopEvent } from '../events.js';
 import type { RawEventRow, StoredInstanceRow } from '../store/audit-reads.js';
-import { machineEventOf, type RuntimeState } from '../machine/instance-state.js';
+import { assignmentsAfter, machineEventOf, type RuntimeState } from '../machine/instance-state.js';
 import type { Break } from './breaks.js';
 
 export interface ReplayedEvent {
@@ -80,7 +80,8 @@ export function replayInstance(input: ReplayInput): InstanceReplay {
         return fail({ code: 'replay.version', seq, message: `entry ${seq} of instance ${id} creates version ${v}, but the version before it is ${version}: an event is missing or repeated` });
       }
       version = v;
-      last = { at };
+      // A reassignment changes who is bound, not the step: the current step stays active since the event before.
+      if (event.type !== 'reassigned') last = { at };
       if (v === 1) {
         if (event.type !== 'started') return fail({ code: 'replay.version', seq, message: `the first event of instance ${id} (entry ${seq}) is "${event.type}", not "started"` });
         started = { seq, at, event };
@@ -97,6 +98,22 @@ export function replayInstance(input: ReplayInput): InstanceReplay {
         if (!def) return fail({ code: 'definition.missing', seq, message: `instance ${id} is pinned to definition ${String(event.definition)}, which is not in the store` });
         replay = startReplay(def);
         assignments = { ...(event.assignments ?? {}) };
+      } else if (event.type === 'reassigned') {
+        const actor = def?.actors.find((a) => a.id === event.actor);
+        const why =
+          !replay || !def
+            ? 'before the instance started'
+            : actor?.kind !== 'case'
+              ? `"${String(event.actor)}" is not a person of the case of SOP ${def.id}`
+              : assignments[actor.id] !== event.from
+                ? `it reassigns ${actor.id} from "${String(event.from)}", but "${String(assignments[actor.id])}" was bound`
+                : typeof event.to !== 'string' || event.to === ''
+                  ? 'it names nobody to reassign to'
+                  : replay.state().status !== 'active'
+                    ? `the instance was already ${replay.state().status}`
+                    : undefined;
+        if (why !== undefined) return fail({ code: 'replay.invalid-event', seq, message: `entry ${seq} of instance ${id} is a reassignment that does not apply: ${why}` });
+        assignments = assignmentsAfter(assignments, event);
       } else {
         const m = event.type === 'started' ? undefined : machineEventOf(event);
         if (!m || !replay) return fail({ code: 'replay.invalid-event', seq, message: `entry ${seq} of instance ${id} is a "${event.type}" event, which cannot create version ${v}` });

@@ -22,6 +22,8 @@ export interface Execution {
   instance: string;
   sop: string;
   step: string;
+  number: string;
+  activity: string;
   actor: string;
   user: string;
   activatedAt: string;
@@ -33,6 +35,26 @@ export interface Execution {
   dueAt: string | null;
   /** null when the step has no waktu. */
   onTime: boolean | null;
+  /** Done by a deputy (Plt./Plh.) for the role's holder: counted for the role, marked. */
+  deputy?: { title: 'Plt.' | 'Plh.'; for: string };
+  /** An administrator's emergency action on someone's behalf: counted for the role, marked. */
+  onBehalfOf?: { user: string; reason: string };
+}
+
+/** A completion by a deputy, or an administrator's emergency action on someone's behalf: listed on their own. */
+export interface MarkedAction {
+  instance: string;
+  sop: string;
+  step: string;
+  number: string;
+  activity: string;
+  actor: string;
+  actorName: string;
+  /** Who acted: the deputy, or the administrator. */
+  user: string;
+  at: string;
+  deputy: { title: 'Plt.' | 'Plh.'; for: string } | null;
+  onBehalfOf: { user: string; reason: string } | null;
 }
 
 /** The figures of a set of executions. */
@@ -48,7 +70,13 @@ export interface Figures {
   worstMinutes: number | null;
 }
 
-export interface StepReport extends Figures {
+/** How many of the completions counted were marked: by a deputy, or on someone's behalf. */
+export interface Marked {
+  byDeputy: number;
+  onBehalf: number;
+}
+
+export interface StepReport extends Figures, Marked {
   step: string;
   number: string;
   activity: string;
@@ -72,7 +100,7 @@ export interface SopReport extends Figures {
   steps: StepReport[];
 }
 
-export interface ActorReport extends Figures {
+export interface ActorReport extends Figures, Marked {
   actor: string;
   name: string;
   sops: string[];
@@ -117,6 +145,10 @@ export interface ComplianceReport {
   overdue: OverdueStep[];
   open: OpenInstance[];
   openByAge: { label: string; count: number }[];
+  /** The completions in the period done by a deputy (Plt./Plh.) for the role's holder, in time order. */
+  deputyActions: MarkedAction[];
+  /** The completions in the period that an administrator did on someone's behalf (emergency actions), in time order. */
+  emergencyActions: MarkedAction[];
 }
 
 /** One instance as the report needs it. */
@@ -186,6 +218,8 @@ export function computeReport(instances: ReportInstance[], cal: OfficeCalendar, 
     }
     let activatedAt: string | undefined;
     for (const { at, event } of inst.events) {
+      // A reassignment binds another person; the step stays active since it was.
+      if (event.type === 'reassigned') continue;
       if (event.type === 'completed' && activatedAt !== undefined && inPeriod(at)) {
         const step = def.steps.find((s) => s.id === event.step);
         if (step) executions.push(timed(inst, def, step, event, activatedAt, at, cal));
@@ -238,13 +272,15 @@ export function computeReport(instances: ReportInstance[], cal: OfficeCalendar, 
           actorName: actor?.name ?? s.actor,
           standard: s.timeText,
           ...figures(mine.filter((e) => e.step === s.id)),
+          ...marked(mine.filter((e) => e.step === s.id)),
         };
       });
       // Steps of older revisions that the newest one no longer has still count.
       for (const id of new Set(mine.map((e) => e.step))) {
         if (!steps.some((s) => s.step === id)) {
           const e = mine.find((x) => x.step === id)!;
-          steps.push({ step: id, number: '?', activity: id, actor: e.actor, actorName: e.actor, standard: e.standard, ...figures(mine.filter((x) => x.step === id)) });
+          const these = mine.filter((x) => x.step === id);
+          steps.push({ step: id, number: '?', activity: id, actor: e.actor, actorName: e.actor, standard: e.standard, ...figures(these), ...marked(these) });
         }
       }
       const all = figures(mine);
@@ -266,8 +302,23 @@ export function computeReport(instances: ReportInstance[], cal: OfficeCalendar, 
   const actors: ActorReport[] = actorIds.map((id) => {
     const mine = executions.filter((e) => e.actor === id);
     const name = [...sops.values()].flatMap((s) => s.def.actors).find((a) => a.id === id)?.name ?? id;
-    return { actor: id, name, sops: [...new Set(mine.map((e) => e.sop))].sort(), ...figures(mine) };
+    return { actor: id, name, sops: [...new Set(mine.map((e) => e.sop))].sort(), ...figures(mine), ...marked(mine) };
   });
+  const actorNames = new Map([...sops.values()].flatMap((s) => s.def.actors.map((a) => [a.id, a.name] as const)));
+  const markedAction = (e: Execution): MarkedAction => ({
+    instance: e.instance,
+    sop: e.sop,
+    step: e.step,
+    number: e.number,
+    activity: e.activity,
+    actor: e.actor,
+    actorName: actorNames.get(e.actor) ?? e.actor,
+    user: e.user,
+    at: e.completedAt,
+    deputy: e.deputy ?? null,
+    onBehalfOf: e.onBehalfOf ?? null,
+  });
+  const inTimeOrder = (list: Execution[]) => [...list].sort((a, b) => byText(a.completedAt, b.completedAt) || byText(a.instance, b.instance));
 
   open.sort((a, b) => byText(a.startedAt, b.startedAt) || byText(a.instance, b.instance));
   overdue.sort((a, b) => b.overdueMinutes - a.overdueMinutes || byText(a.instance, b.instance));
@@ -288,7 +339,13 @@ export function computeReport(instances: ReportInstance[], cal: OfficeCalendar, 
     overdue,
     open,
     openByAge,
+    deputyActions: inTimeOrder(executions.filter((e) => e.deputy)).map(markedAction),
+    emergencyActions: inTimeOrder(executions.filter((e) => e.onBehalfOf)).map(markedAction),
   };
+}
+
+function marked(list: Execution[]): Marked {
+  return { byDeputy: list.filter((e) => e.deputy).length, onBehalf: list.filter((e) => e.onBehalfOf).length };
 }
 
 function timed(inst: ReportInstance, def: SopDefinition, step: Step, event: SopEvent, activatedAt: string, at: string, cal: OfficeCalendar): Execution {
@@ -297,6 +354,8 @@ function timed(inst: ReportInstance, def: SopDefinition, step: Step, event: SopE
     instance: inst.id,
     sop: def.id,
     step: step.id,
+    number: step.number,
+    activity: step.activity,
     actor: step.actor,
     user: event.by.user,
     activatedAt,
@@ -305,6 +364,8 @@ function timed(inst: ReportInstance, def: SopDefinition, step: Step, event: SopE
     standard: step.timeText,
     dueAt: due?.toISOString() ?? null,
     onTime: due ? Date.parse(at) <= due.getTime() : null,
+    ...(event.by.deputy ? { deputy: { title: event.by.deputy.title, for: event.by.deputy.for } } : {}),
+    ...(event.by.onBehalfOf ? { onBehalfOf: event.by.onBehalfOf } : {}),
   };
 }
 

@@ -11,6 +11,7 @@ import { parseDuration, isDuration } from './duration.js';
 import type { Duration } from './duration.js';
 import { formatPath } from './path.js';
 import { suggester } from './suggest.js';
+import { controlCharacterIn } from '../text.js';
 
 /** The file as the schema accepted it. */
 export interface RawSop {
@@ -39,6 +40,8 @@ interface RawStep {
   time?: string;
   outputs?: { id: string; name: string; sensitive?: boolean }[];
   notes?: string;
+  allowCaseActor?: boolean;
+  separateFrom?: string[];
   next?: string;
   exits?: { label: string; id?: string; to: string }[];
 }
@@ -59,6 +62,8 @@ export function checkSemantics(raw: RawSop, ctx: SemanticContext): { problems: P
     problems.push({ file: ctx.file, ...ctx.locate(path, atKey), code, severity, message, path: formatPath(path) });
   };
   const error = (code: string, path: PathSegment[], message: string, atKey = false) => report('error', code, path, message, atKey);
+
+  checkText(raw, [], error);
 
   if (raw.id !== ctx.expectedId) {
     error('id.filename', ['id'], `id "${raw.id}" does not match the file name; rename the file to ${raw.id}.yaml or set id: ${ctx.expectedId}`);
@@ -134,6 +139,9 @@ export function checkSemantics(raw: RawSop, ctx: SemanticContext): { problems: P
       timeText: s.time ?? null,
       outputs,
       notes: s.notes ?? null,
+      // Present only when set: a definition without them keeps the hash it always had.
+      ...(s.allowCaseActor === true ? { allowCaseActor: true as const } : {}),
+      ...(s.separateFrom !== undefined ? { separateFrom: [...s.separateFrom] } : {}),
     };
 
     if (s.exits !== undefined) {
@@ -174,6 +182,23 @@ export function checkSemantics(raw: RawSop, ctx: SemanticContext): { problems: P
       edges.set(s.id, next === undefined ? [] : [next]);
       steps.push({ ...base, kind: 'process', next: next ?? '' });
     }
+  });
+
+  // Separation of duties: the steps named must be steps of this SOP, and not the step itself.
+  raw.steps.forEach((s, i) => {
+    (s.separateFrom ?? []).forEach((other, j) => {
+      const path: PathSegment[] = ['steps', i, 'separateFrom', j];
+      if (other === s.id) {
+        error('step.separate-from-itself', path, `step "${s.id}" cannot be separated from itself; name the other steps whose doer may not complete it`);
+      } else if (nodeIds.get(other) !== 'step') {
+        const guess = closest(
+          other,
+          raw.steps.map((x) => x.id),
+        );
+        const what = nodeIds.get(other) === 'end' ? `"${other}" is an end, not a step` : `no step has id "${other}"`;
+        error('ref.unknown-step', path, `${what}${guess ? `; did you mean "${guess}"?` : ''}`);
+      }
+    });
   });
 
   (raw.related ?? []).forEach((r, i) => {
@@ -252,6 +277,39 @@ function checkFlow(raw: RawSop, start: string, edges: Map<string, string[]>, err
   raw.ends.forEach((e, i) => {
     if (!reachable.has(e.id)) error('flow.unreachable', ['ends', i], `end "${e.id}" is never reached; lead a step or an exit to it, or remove it`);
   });
+}
+
+/** The texts that may hold line breaks: a step's notes, an actor's description, the retention note. */
+function isMultiline(path: readonly PathSegment[]): boolean {
+  const key = path[path.length - 1];
+  return (key === 'notes' && path[0] === 'steps') || (key === 'description' && path[0] === 'actors') || (key === 'note' && path[0] === 'retention');
+}
+
+/**
+ * Safe display: no text of an SOP holds a control character or a
+ * bidirectional control (a terminal escape sequence, U+202E that reverses
+ * what a reader sees). Ids, names, titles, labels and activities are one
+ * line; notes and descriptions may hold line breaks, and nothing else.
+ */
+function checkText(value: unknown, path: PathSegment[], error: (code: string, path: PathSegment[], message: string) => void): void {
+  if (typeof value === 'string') {
+    const found = controlCharacterIn(value, { lineBreaks: isMultiline(path) });
+    if (found !== undefined) {
+      const code = `U+${found.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+      const what = found === '\n' ? 'a line break, and this text is one line' : `the control character ${code}`;
+      error(
+        'text.control-character',
+        path,
+        `the text holds ${what}; SOP texts are plain text${isMultiline(path) ? ' (line breaks allowed)' : ' on one line'}, without control or bidirectional control characters`,
+      );
+    }
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) checkText(v, [...path, i], error);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) checkText(v, [...path, k], error);
+  }
 }
 
 /** "Tidak Setuju" -> "tidak-setuju": the default choice id of an exit. */

@@ -70,6 +70,13 @@ interface StepBase {
   timeText: string | null;
   outputs: OutputSpec[];
   notes: string | null;
+  /**
+   * Separation of duties: a person bound to a case actor of an instance may
+   * complete this step of another actor only when it says so. Absent: false.
+   */
+  allowCaseActor?: true;
+  /** Separation of duties: whoever completes this step must not have completed these steps in the same instance. Absent: none. */
+  separateFrom?: string[];
 }
 
 export interface ProcessStep extends StepBase {

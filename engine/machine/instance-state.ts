@@ -13,7 +13,7 @@ export interface RuntimeState extends InstanceState {
   assignments: Record<string, string>;
 }
 
-/** The machine event a recorded event stands for; refusals and `started` move nothing. */
+/** The machine event a recorded event stands for; refusals, `started` and `reassigned` move nothing. */
 export function machineEventOf(event: SopEvent): MachineEvent | undefined {
   if (event.type === 'completed') {
     return event.choice === undefined ? { type: 'COMPLETE', step: event.step! } : { type: 'COMPLETE', step: event.step!, choice: event.choice };
@@ -22,10 +22,20 @@ export function machineEventOf(event: SopEvent): MachineEvent | undefined {
   return undefined;
 }
 
-/** Folds an instance's events (refusals skipped) into its state. */
+/**
+ * The case actors bound after `event`, given those bound before it: a
+ * `started` event binds them, a `reassigned` one binds its actor to another
+ * person; the others change nothing.
+ */
+export function assignmentsAfter(before: Readonly<Record<string, string>>, event: SopEvent): Record<string, string> {
+  if (event.type === 'started') return { ...(event.assignments ?? {}) };
+  if (event.type === 'reassigned' && event.actor !== undefined && event.to !== undefined) return { ...before, [event.actor]: event.to };
+  return { ...before };
+}
+
+/** Folds an instance's events (refusals skipped) into its state: the machine moves on completions and a cancel; assignments change on a reassignment. */
 export function deriveState(def: SopDefinition, events: readonly { version: number | null; event: SopEvent }[]): RuntimeState {
   const applied = events.filter((e) => e.version !== null);
-  const started = applied[0]?.event;
   const machine = foldEvents(
     def,
     applied.flatMap((e) => {
@@ -33,5 +43,7 @@ export function deriveState(def: SopDefinition, events: readonly { version: numb
       return m ? [m] : [];
     }),
   );
-  return { ...machine, assignments: { ...(started?.assignments ?? {}) } };
+  let assignments: Record<string, string> = {};
+  for (const e of applied) assignments = assignmentsAfter(assignments, e.event);
+  return { ...machine, assignments };
 }

@@ -8,12 +8,13 @@ import { SopError, type ErrorCode, type ErrorData } from '../errors.js';
 import type { SopDefinition, Step } from '../definition/types.js';
 import type { OutputRecord } from '../events.js';
 import { applyEvent, checkEvent, currentStep } from '../machine/fold.js';
+import { completionsOf, mayComplete } from '../machine/authority.js';
 import type { RuntimeState } from '../machine/instance-state.js';
 import { blobRef } from '../store/index.js';
 import type { Instance, User } from '../store/index.js';
 import { isPlainText, printable } from '../text.js';
 import type { Context } from './context.js';
-import { actorMeta, currentUser } from './people.js';
+import { actingUser, actorMeta, currentUser } from './people.js';
 import { getInstanceOrFail } from './lookup.js';
 import { MAX_NOTE, MAX_OUTPUT_BYTES } from './limits.js';
 import type { AdvanceOptions, OutputInput } from './advance-request.js';
@@ -95,22 +96,20 @@ function tryAdvance(ctx: Context, me: User, inst: Instance<RuntimeState>, def: S
 
   const s = step;
   const actor = def.actors.find((a) => a.id === s.actor)!;
-  if (actor.kind === 'case') {
-    const bound = state.assignments[actor.id];
-    if (bound !== me.name) {
-      refuse('auth.not-actor', `step ${s.number} "${s.activity}" is done by ${actor.name}, who is "${bound}" in this instance, not "${me.name}"`, {
-        user: me.name,
-        actor: actor.id,
-        bound: bound ?? null,
-      });
-    }
-  } else if (!me.roles.includes(actor.id)) {
-    refuse('auth.not-actor', `step ${s.number} "${s.activity}" is done by ${actor.name}; "${me.name}" does not hold the role ${actor.id}`, {
-      user: me.name,
-      actor: actor.id,
-      role: actor.id,
-    });
-  }
+  const onBehalfOf = ctx.identity.onBehalfOf;
+  // The rules of authority, with the facts of this moment: the same function verify asks of the record.
+  const authority = mayComplete(def, s, {
+    at: ctx.clock().toISOString(),
+    user: me.name,
+    roles: me.roles,
+    // Read only when they can matter: someone acting in a role they do not hold.
+    delegations: actor.kind === 'role' && !me.roles.includes(actor.id) ? ctx.store.delegations(me.name) : [],
+    assignments: state.assignments,
+    completions: s.separateFrom?.length ? completionsOf(ctx.store.eventsOf(inst.id)) : [],
+    ...(onBehalfOf ? { emergency: { by: ctx.identity.user, admin: actingUser(ctx).isAdmin, reason: onBehalfOf.reason } } : {}),
+  });
+  if (!authority.allowed) refuse(authority.code, authority.message, authority.data);
+  const { role, deputy } = authority;
 
   const check = checkEvent(def, state, { type: 'COMPLETE', step: s.id, ...(options.choice !== undefined ? { choice: options.choice } : {}) });
   if (!check.ok) refuse(check.code, check.message, s.kind === 'decision' ? { exits: s.exits.map((x) => x.id) } : {});
@@ -142,7 +141,7 @@ function tryAdvance(ctx: Context, me: User, inst: Instance<RuntimeState>, def: S
         ...(event.choice !== undefined ? { choice: event.choice } : {}),
         ...(records.length ? { outputs: records } : {}),
         ...(note ? { note } : {}),
-        by: actorMeta(ctx, s.actor),
+        by: { ...actorMeta(ctx, role), ...(deputy ? { deputy } : {}) },
       },
       next,
       next.status === 'active' ? {} : { status: next.status, outcome: next.outcome },

@@ -15,12 +15,14 @@ export interface HistoryEntry {
   type: 'started' | 'completed' | 'refused' | 'cancelled' | 'reassigned';
   user: string;
   role: string | null;
+  /** The name of the actor `role` is (as the SOP's table header prints it), e.g. "Kepala Bidang Persandian". */
+  roleName: string | null;
   /** How the person proved who they are (entries written before this was recorded: 'os-login'). */
   via: Via;
   osUser: string | null;
   client: string | null;
-  /** A deputy (Plt./Plh.) acting in the role for its holder. */
-  deputy: { title: 'Plt.' | 'Plh.'; for: string } | null;
+  /** A deputy (Plt./Plh.) acting in the role for its holder (a.n.), under that delegation. */
+  deputy: { title: 'Plt.' | 'Plh.'; for: string; delegation: string | null } | null;
   /** An administrator's emergency action: for whom, and why. */
   onBehalfOf: { user: string; reason: string } | null;
   /** `reassigned`: the case actor, from whom, to whom. */
@@ -63,17 +65,19 @@ export function instanceHistory(ctx: Context, id: string): InstanceHistory {
         onTime: due ? new Date(e.at).getTime() <= due.getTime() : null,
       };
     }
-    if (e.version !== null) activatedAt = e.at;
+    // A reassignment binds another person; the step stays active since it was.
+    if (e.version !== null && ev.type !== 'reassigned') activatedAt = e.at;
     return {
       seq: e.seq,
       at: e.at,
       type: ev.type,
       user: ev.by.user,
       role: ev.by.role ?? null,
+      roleName: ev.by.role ? (def.actors.find((a) => a.id === ev.by.role)?.name ?? ev.by.role) : null,
       via: ev.by.via ?? 'os-login',
       osUser: ev.by.osUser ?? null,
       client: ev.by.client ?? null,
-      deputy: ev.by.deputy ? { title: ev.by.deputy.title, for: ev.by.deputy.for } : null,
+      deputy: ev.by.deputy ? { title: ev.by.deputy.title, for: ev.by.deputy.for, delegation: ev.by.deputy.delegation ?? null } : null,
       onBehalfOf: ev.by.onBehalfOf ?? null,
       reassigned: ev.type === 'reassigned' ? { actor: ev.actor!, from: ev.from!, to: ev.to! } : null,
       step: ev.step ?? null,

@@ -8,26 +8,49 @@ import type { Context } from './context.js';
 import { currentView } from './status.js';
 import type { CurrentStepView } from './status.js';
 import { currentUser } from './people.js';
+import { completionsOf, mayComplete } from '../machine/authority.js';
+import type { DeputyMeta } from '../events.js';
 
 export interface TaskView extends CurrentStepView {
   instance: string;
   sop: string;
   title: string;
+  /** The instance's version: an advance that names it completes this very step or is a conflict. */
+  version: number;
+  /** In your inbox as a deputy (Plt./Plh.) for the role's holder: set only then. */
+  deputy?: DeputyMeta;
 }
 
+/**
+ * The acting person's inbox: the active steps the rules of authority let
+ * them complete now (their roles, the roles they are a deputy in, the case
+ * they are bound to, and not what separation of duties keeps from them);
+ * with `all`, everyone's.
+ */
 export function tasks(ctx: Context, options: { all?: boolean; overdue?: boolean } = {}): TaskView[] {
   const me = options.all ? undefined : currentUser(ctx);
   const now = ctx.clock();
+  const delegations = me ? ctx.store.delegations(me.name) : [];
   const out: TaskView[] = [];
   for (const inst of ctx.store.listInstances<RuntimeState>({ status: 'active' })) {
     const def = ctx.office.pinnedDefinition(inst.definitionHash);
     for (const view of currentView(ctx, inst, def, now)) {
+      let deputy: DeputyMeta | undefined;
       if (me) {
-        const mine = view.assignee !== null ? view.assignee === me.name : me.roles.includes(view.actor);
-        if (!mine) continue;
+        const step = def.steps.find((s) => s.id === view.step)!;
+        const authority = mayComplete(def, step, {
+          at: now.toISOString(),
+          user: me.name,
+          roles: me.roles,
+          delegations,
+          assignments: inst.state.assignments,
+          completions: step.separateFrom?.length ? completionsOf(ctx.store.eventsOf(inst.id)) : [],
+        });
+        if (!authority.allowed) continue;
+        deputy = authority.deputy;
       }
       if (options.overdue && !view.overdue) continue;
-      out.push({ instance: inst.id, sop: def.id, title: inst.title, ...view });
+      out.push({ instance: inst.id, sop: def.id, title: inst.title, version: inst.version, ...view, ...(deputy ? { deputy } : {}) });
     }
   }
   // Most urgent first; steps without a time standard last.

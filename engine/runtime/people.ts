@@ -10,6 +10,7 @@ import type { Actor } from '../definition/types.js';
 import { closest } from '../definition/suggest.js';
 import { isPlainText, printable } from '../text.js';
 import type { Context } from './context.js';
+import type { RuntimeState } from '../machine/instance-state.js';
 
 /** User names: what an office would type, without spaces or control characters. */
 export const USER_NAME = /^[\p{L}\p{N}][\p{L}\p{N}._@-]{0,63}$/u;
@@ -208,7 +209,31 @@ export function setProfile(ctx: Context, name: string, profile: Profile): User {
   return ctx.writes.setProfile(name, checkProfile(profile)!, actorMeta(ctx));
 }
 
-export function removeUser(ctx: Context, name: string): void {
+/** The active instances in which `name` is bound to a person of the case, with the actors: what a reassignment must take over. */
+export function activeCasesOf(ctx: Context, name: string): { instance: string; actors: string[] }[] {
+  return ctx.store
+    .listInstances<RuntimeState>({ status: 'active' })
+    .map((i) => ({ instance: i.id, actors: Object.keys(i.state.assignments ?? {}).filter((a) => i.state.assignments[a] === name) }))
+    .filter((c) => c.actors.length > 0);
+}
+
+/**
+ * Removes a person. Someone still bound to a person of the case of an
+ * active instance is refused (`user.has-active-cases`), unless `force`:
+ * those steps would wait on nobody; reassign them first.
+ */
+export function removeUser(ctx: Context, name: string, options: { force?: boolean } = {}): void {
   requireAdmin(ctx, 'remove users');
+  if (options.force !== true) {
+    const cases = activeCasesOf(ctx, name);
+    if (cases.length > 0) {
+      const shown = cases.slice(0, 5).map((c) => `${c.instance} (${c.actors.join(', ')})`);
+      throw new SopError(
+        'user.has-active-cases',
+        `${name} is bound to ${cases.length === 1 ? 'a person of the case of an active instance' : `people of the case of ${cases.length} active instances`}: ${shown.join(', ')}${cases.length > 5 ? ', ...' : ''}; reassign them first, or remove anyway with force`,
+        { data: { user: name, instances: cases.map((c) => c.instance), actors: cases.map((c) => c.actors[0]!), count: cases.length } },
+      );
+    }
+  }
   ctx.writes.removeUser(name, actorMeta(ctx));
 }

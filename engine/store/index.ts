@@ -9,6 +9,8 @@ import type { SopDefinition } from '../definition/types.js';
 import { AuditReads } from './audit-reads.js';
 import { Blobs } from './blobs.js';
 import { Publications, type Published } from './publications.js';
+import { Delegations } from './delegations.js';
+import type { Delegation } from '../machine/authority.js';
 import type { Checkpoint } from './chain.js';
 import { Definitions } from './definitions.js';
 import { Instances, type NewInstance } from './instances.js';
@@ -77,6 +79,10 @@ export interface WriteTx {
   createToken(token: Omit<ApiToken, 'revokedAt'>, hash: string): void;
   /** Revokes an API token; whether it was in force. */
   revokeToken(id: string): boolean;
+  /** Gives a deputy (Plt./Plh.) a holder's role for a period: a `delegate` user entry. */
+  delegate(delegation: Omit<Delegation, 'endedAt'>, by: ActorMeta): Delegation;
+  /** Ends a delegation now: an `end-delegation` user entry. */
+  endDelegation(id: string, by: ActorMeta): Delegation;
 }
 
 export class Store {
@@ -96,6 +102,7 @@ export class Store {
   private readonly credentials: Credentials;
   private readonly sessions: Sessions;
   private readonly tokens: ApiTokens;
+  private readonly delegationRows: Delegations;
   /** The transaction under way, if any: one at a time per connection. */
   private current: TxState | undefined;
 
@@ -117,6 +124,7 @@ export class Store {
     this.credentials = new Credentials(db);
     this.sessions = new Sessions(db);
     this.tokens = new ApiTokens(db);
+    this.delegationRows = new Delegations(db, this.log, now);
   }
 
   /** Opens (creating and migrating as needed) the store at `file`. */
@@ -299,6 +307,8 @@ export class Store {
       pruneSessions: (before) => run(() => this.sessions.prune(before)),
       createToken: (token, hash) => run(() => this.tokens.create(token, hash)),
       revokeToken: (id) => run(() => this.tokens.revoke(id, this.now())),
+      delegate: (delegation, by) => run(() => this.delegationRows.add(delegation, by, request)),
+      endDelegation: (id, by) => run(() => this.delegationRows.endNow(id, by, request)),
     };
   }
 
@@ -426,6 +436,17 @@ export class Store {
     return this.tokens.list(user);
   }
 
+  // --- delegations -------------------------------------------------------
+
+  /** The delegation with this id, if any. */
+  delegation(id: string): Delegation | undefined {
+    return this.delegationRows.get(id);
+  }
+  /** Every delegation (of one deputy), by start: in effect, to come, ended or run out. */
+  delegations(deputy?: string): Delegation[] {
+    return this.delegationRows.list(deputy);
+  }
+
   // --- blobs -------------------------------------------------------------
 
   getBlob(sha256: string): Buffer | undefined {
@@ -470,6 +491,7 @@ export type { Published } from './publications.js';
 export type { Credential } from './credentials.js';
 export type { Session } from './sessions.js';
 export type { ApiToken } from './tokens.js';
+export type { Delegation } from '../machine/authority.js';
 export type { AuditReads, RawEventRow, StoredInstanceRow, StoredDefinitionRow, StoredUserRow } from './audit-reads.js';
 export { SCHEMA_VERSION } from './migrations/index.js';
 export { BUSY_TIMEOUT_MS } from './open.js';

@@ -42,6 +42,7 @@ export class Instances {
   private readonly selectSop: Database.Statement;
   private readonly insert: Database.Statement;
   private readonly update: Database.Statement;
+  private readonly updateKeepTime: Database.Statement;
   private readonly updateAll: Database.Statement;
   private readonly selectEvents: Database.Statement;
   /** The list query has a few shapes (which filters are set); each is prepared once. */
@@ -65,6 +66,7 @@ export class Instances {
     // writes of each durable commit. So the status, outcome and title are
     // set only by the events that change them.
     this.update = db.prepare('UPDATE instances SET version = ?, state = ?, updated_at = ? WHERE id = ? AND version = ?');
+    this.updateKeepTime = db.prepare('UPDATE instances SET version = ?, state = ? WHERE id = ? AND version = ?');
     // coalesce keeps a column when the update does not mention it; outcome
     // uses a flag because null is a value it may be set to.
     this.updateAll = db.prepare(
@@ -105,7 +107,7 @@ export class Instances {
    * contents), so a conflict writes none of it.
    */
   append(instanceId: string, expectedVersion: number, event: SopEvent, state: unknown, update: InstanceUpdate, request: string | undefined, alongside?: () => void): Appended {
-    expectType(event, ['started', 'completed', 'cancelled'], 'append an event');
+    expectType(event, ['started', 'completed', 'cancelled', 'reassigned'], 'append an event');
     this.checkVersion(instanceId, expectedVersion);
     alongside?.();
     const at = this.now();
@@ -113,9 +115,12 @@ export class Instances {
     const seq = this.log.append('event', instanceId, version, at, event, request);
     const hasOutcome = update.outcome !== undefined;
     const info =
-      update.status === undefined && update.title === undefined && !hasOutcome
-        ? this.update.run(version, canonicalJson(state), at, instanceId, expectedVersion)
-        : this.updateAll.run(version, canonicalJson(state), at, update.status ?? null, update.title ?? null, hasOutcome ? 1 : 0, hasOutcome ? update.outcome : null, instanceId, expectedVersion);
+      event.type === 'reassigned'
+        ? // A reassignment binds another person; the current step stays active since it was (updated_at is when it became active).
+          this.updateKeepTime.run(version, canonicalJson(state), instanceId, expectedVersion)
+        : update.status === undefined && update.title === undefined && !hasOutcome
+          ? this.update.run(version, canonicalJson(state), at, instanceId, expectedVersion)
+          : this.updateAll.run(version, canonicalJson(state), at, update.status ?? null, update.title ?? null, hasOutcome ? 1 : 0, hasOutcome ? update.outcome : null, instanceId, expectedVersion);
     // Cannot happen inside the transaction after checkVersion; if it ever
     // does, throwing rolls the log entry back too.
     if (info.changes !== 1) throw new Error(`instance ${instanceId} was not updated`);

@@ -122,6 +122,20 @@ export function registerInstanceRoutes(api: FastifyInstance, _deps: RouteDeps): 
     (request) => acting(request).engine.instances.cancel(request.params.id, { reason: request.body.reason, ...requestIdOf(request) }),
   );
 
+  api.post<{ Params: { id: string }; Body: { actor: string; to: string; reason: string } }>(
+    '/instances/:id/reassign',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'bind a person of the case to someone else (administrators), with a reason: {id, version, assignments}',
+        headers: IDEMPOTENT,
+        params: ID,
+        body: { type: 'object', required: ['actor', 'to', 'reason'], additionalProperties: false, properties: { actor: { type: 'string' }, to: { type: 'string' }, reason: { type: 'string' } } },
+      },
+    },
+    (request) => acting(request).engine.instances.reassign(request.params.id, { ...request.body, ...requestIdOf(request) }),
+  );
+
   api.get<{ Params: { id: string } }>('/instances/:id/history', { schema: { tags: TAGS, summary: 'the timeline of an instance (the shape of sop history --json)', params: ID } }, (request) =>
     acting(request).engine.instances.history(request.params.id),
   );

@@ -68,10 +68,60 @@ export function registerPeopleRoutes(api: FastifyInstance, _deps: RouteDeps): vo
   roleRoute('/users/:name/revoke', 'take roles away', 'revoke', 'post');
   roleRoute('/users/:name/roles', 'replace the roles', 'setRoles', 'put');
 
-  api.delete<{ Params: { name: string } }>(
+  api.get<{ Params: { name: string } }>(
+    '/users/:name/cases',
+    { schema: { tags: TAGS, summary: 'the active instances in which a person is bound to a person of the case: [{instance, actors}]', params: NAME } },
+    (request) => acting(request).engine.people.activeCases(request.params.name),
+  );
+
+  api.get<{ Querystring: { all?: boolean } }>(
+    '/delegations',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'delegations (Plt./Plh.) in effect and to come; with all, also those ended',
+        querystring: { type: 'object', additionalProperties: false, properties: { all: { type: 'boolean' } } },
+      },
+    },
+    (request) => acting(request).engine.people.delegations({ all: request.query.all === true }),
+  );
+
+  api.post<{ Body: { role: string; holder: string; deputy: string; title: string; from?: string; until: string } }>(
+    '/delegations',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'give a role holder an acting deputy (Plt./Plh.) for a period (administrators): the delegation (201)',
+        headers: IDEMPOTENT,
+        body: {
+          type: 'object',
+          required: ['role', 'holder', 'deputy', 'title', 'until'],
+          additionalProperties: false,
+          properties: { role: { type: 'string' }, holder: { type: 'string' }, deputy: { type: 'string' }, title: { type: 'string' }, from: { type: 'string' }, until: { type: 'string' } },
+        },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await acting(request).engine.people.delegate({ ...request.body, ...requestIdOf(request) })),
+  );
+
+  api.delete<{ Params: { id: string } }>(
+    '/delegations/:id',
+    { schema: { tags: TAGS, summary: 'end a delegation now (administrators): the delegation', headers: IDEMPOTENT, params: { type: 'object', properties: { id: { type: 'string' } } } } },
+    (request) => acting(request).engine.people.endDelegation(request.params.id, requestIdOf(request)),
+  );
+
+  api.delete<{ Params: { name: string }; Querystring: { force?: boolean } }>(
     '/users/:name',
-    { schema: { tags: TAGS, summary: 'remove a person (their past actions stay in the history): {name}', headers: IDEMPOTENT, params: NAME } },
-    (request) => acting(request).engine.people.remove(request.params.name, requestIdOf(request)),
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'remove a person (their past actions stay in the history; someone bound to an active case only with force): {name}',
+        headers: IDEMPOTENT,
+        params: NAME,
+        querystring: { type: 'object', additionalProperties: false, properties: { force: { type: 'boolean' } } },
+      },
+    },
+    (request) => acting(request).engine.people.remove(request.params.name, { ...(request.query.force === true ? { force: true } : {}), ...requestIdOf(request) }),
   );
 
   api.put<{ Params: { name: string }; Body: { login: string | null } }>(

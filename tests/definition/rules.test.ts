@@ -69,6 +69,13 @@ const cases: Case[] = [
   { fixture: 'time-invalid-zero', code: 'time.invalid', line: 27, col: 11, message: /greater than zero/ },
   { fixture: 'time-invalid-fraction-day', code: 'time.invalid', line: 36, col: 11, message: /whole number of working days/ },
   { fixture: 'time-invalid-iso-mixed', code: 'time.invalid', line: 47, col: 11, message: /mixes working days/ },
+  // Separation of duties.
+  { fixture: 'ref-unknown-step', code: 'ref.unknown-step', line: 48, col: 20, message: /no step has id "pemeriksan"; did you mean "pemeriksaan"/ },
+  { fixture: 'step-separate-from-itself', code: 'step.separate-from-itself', line: 48, col: 33, message: /"penerbitan" cannot be separated from itself/ },
+  // Safe display: no control or bidirectional character in the texts.
+  { fixture: 'text-control-character', code: 'text.control-character', line: 34, col: 15, message: /U\+202E/ },
+  { fixture: 'text-line-break', code: 'text.control-character', line: 20, col: 11, message: /a line break, and this text is one line/ },
+  { fixture: 'text-escape-sequence', code: 'text.control-character', line: 10, col: 9, message: /U\+001B/ },
   // The flow.
   { fixture: 'flow-unreachable-step', code: 'flow.unreachable', line: 43, col: 5, message: /step "penerbitan"/ },
   { fixture: 'flow-unreachable-end', code: 'flow.unreachable', line: 53, col: 5, message: /end "ditolak"/ },

@@ -154,7 +154,7 @@ describe('Given --output @<path> pointing anywhere', () => {
     const cwd = join(dir, 'kerja', 'dalam');
     for (const path of outputPaths()) {
       const inst = await caseInstance();
-      const args = ['advance', inst, '--output', `surat-permohonan=@${path}`];
+      const args = ['advance', inst, '--step', 'pengajuan-permohonan', '--output', `surat-permohonan=@${path}`];
       const before = snapshot(db);
       // A NUL cannot be in a process's argument: that one goes through the CLI's entry point in this process.
       const r = path.includes('\u0000') ? await inProcess(db, args, 'sari') : await asProcess(args, { cwd, input: 'dari stdin\n', login: 'sari' });
