@@ -15,6 +15,7 @@ import { Instances, type NewInstance } from './instances.js';
 import { Log, type RawLogRow } from './log.js';
 import { openDatabase, type Opened, type OpenOptions } from './open.js';
 import { Users, type NewUser, type Profile } from './users.js';
+import { SigningKeys, type SigningKey } from './signing-keys.js';
 import { Requests, answerAgain, answerOf, type RecordedRequest, type RequestKey } from './requests.js';
 import type { Writer } from './tx.js';
 import { storeFailure } from './failures.js';
@@ -60,6 +61,10 @@ export interface WriteTx {
   putCalendar(calendar: unknown): string;
   /** Publishes a stored definition or calendar, from `effectiveOn` on. */
   publish(entry: Omit<Publication, 'action' | 'by' | 'request'>, by: ActorMeta): Published;
+  /** Adds a signing key's public part (a `key-add` entry); `by` is the administrator. */
+  addSigningKey(key: { id: string; publicKey: string; algorithm: 'ed25519' }, by: ActorMeta): SigningKey;
+  /** Retires a signing key (a `key-retire` entry). */
+  retireSigningKey(id: string, by: ActorMeta): SigningKey;
 }
 
 export class Store {
@@ -76,6 +81,7 @@ export class Store {
   private readonly now: () => string;
   private auditReads: AuditReads | undefined;
   private readonly publications: Publications;
+  private readonly keys: SigningKeys;
   /** The transaction under way, if any: one at a time per connection. */
   private current: TxState | undefined;
 
@@ -94,6 +100,7 @@ export class Store {
     this.blobs = new Blobs(db);
     this.requests = new Requests(db);
     this.publications = new Publications(db, this.log, now);
+    this.keys = new SigningKeys(db, this.log, now);
   }
 
   /** Opens (creating and migrating as needed) the store at `file`. */
@@ -141,6 +148,17 @@ export class Store {
     if (request) {
       const recorded = this.requests.get(request.id);
       if (recorded) return this.answerAgain(request, recorded) as T;
+      // Its entries at the head of the log, but no record: the record was removed. Applying it again would do it twice.
+      const applied = this.log.appliedRecently(request.id);
+      if (applied !== undefined) {
+        throw new SopError(
+          'request.repeated',
+          `request id "${printable(request.id)}" was applied at log entry ${applied}, but its record is missing from ${this.path}: the store was tampered with; nothing was done`,
+          {
+            data: { request: request.id, seq: applied, file: this.path },
+          },
+        );
+      }
     }
     const tx: TxState = { request: request?.id, begun: false, closed: false, before: 0, answered: undefined };
     this.current = tx;
@@ -269,6 +287,8 @@ export class Store {
       putBlob: (content) => run(() => this.blobs.put(content)),
       putCalendar: (calendar) => run(() => this.publications.putCalendar(calendar, request)),
       publish: (entry, by) => run(() => this.publications.publish(entry, by, request)),
+      addSigningKey: (key, by) => run(() => this.keys.add(key, by, request)),
+      retireSigningKey: (id, by) => run(() => this.keys.retireKey(id, by, request)),
     };
   }
 
@@ -303,6 +323,10 @@ export class Store {
   /** The entry just before `seq` as the log is now. */
   logEntryBefore(seq: number): LogEntry | undefined {
     return this.log.before(seq);
+  }
+  /** The entry just after `seq` as the log is now. */
+  logEntryAfter(seq: number): LogEntry | undefined {
+    return this.log.after(seq);
   }
   /** Every log entry of one instance, refusals included, oldest first. */
   logOfInstance(instanceId: string): LogEntry[] {
@@ -374,6 +398,16 @@ export class Store {
     return this.publications.latestCalendarSeq();
   }
 
+  // --- signing keys ------------------------------------------------------
+
+  /** The writer's signing keys (public parts), in the order added. */
+  signingKeys(): SigningKey[] {
+    return this.keys.list();
+  }
+  signingKey(id: string): SigningKey | undefined {
+    return this.keys.get(id);
+  }
+
   // --- blobs -------------------------------------------------------------
 
   getBlob(sha256: string): Buffer | undefined {
@@ -415,6 +449,7 @@ export { CHAIN_TAG, GENESIS, canonicalEntry, chainHash, entryHash, formatCheckpo
 export type { ChainFields, Checkpoint } from './chain.js';
 export type { RawLogRow } from './log.js';
 export type { Published } from './publications.js';
+export type { SigningKey } from './signing-keys.js';
 export type { AuditReads, RawEventRow, StoredInstanceRow, StoredDefinitionRow, StoredUserRow } from './audit-reads.js';
 export { SCHEMA_VERSION } from './migrations/index.js';
 export { BUSY_TIMEOUT_MS } from './open.js';
