@@ -378,7 +378,7 @@ export class Audit {
       if (options.sign !== false) {
         try {
           const file = this.keyFile(keys, options.keyFile, true);
-          const pair = keys.readKeyFile(file);
+          const pair = keys.readStoreKey(this.ctx, file);
           keys.signHead(this.ctx, pair);
           sign = (head) => keys.signHead(this.ctx, pair, head);
         } catch (e) {

@@ -52,7 +52,7 @@ on standard error.`,
         const head = await engine.audit.checkpoint();
         return { checkpoint: { seq: head.seq, hash: head.hash } as AnyCheckpoint, at: head.at, calendar, why: null };
       });
-      if (why !== null) io.err(`not signed: ${escapeControls(why)}; an administrator creates the key with \`sop key init\` (or by running sop checkpoint)\n`);
+      if (why !== null) io.err(`not signed: ${escapeControls(why)}${why.includes('sop key') ? '' : '; an administrator creates the key with `sop key init` (or by running sop checkpoint)'}\n`);
       const line = formatAnyCheckpoint(checkpoint);
       const signed = 'keyId' in checkpoint;
       if (opts.json) {

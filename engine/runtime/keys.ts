@@ -48,13 +48,30 @@ export function readKeyFile(file: string): SigningKeyPair {
   return pair;
 }
 
+/** The key file of the store; when it is missing but the log has a key in use, the message says the file was lost and how to replace it. */
+export function readStoreKey(ctx: Context, file: string): SigningKeyPair {
+  try {
+    return readKeyFile(file);
+  } catch (e) {
+    const inUse = e instanceof SopError && e.code === 'key.missing' ? keysInUse(ctx) : [];
+    if (inUse.length === 0) throw e;
+    throw new SopError(
+      'key.missing',
+      `there is no signing key at ${file}, though ${ctx.store.path} has the key ${inUse[0]!.id} in use: its file was lost or moved; an administrator replaces it with \`sop key rotate\``,
+      {
+        data: { file, key: inUse[0]!.id },
+      },
+    );
+  }
+}
+
 /**
  * Signs the head of the log with the key in `file`, which must be a key of
  * the log still in use: `key.unknown` when the log never added it,
  * `key.retired` when it was retired (a retired key signs nothing new).
  */
 export function signedHead(ctx: Context, file: string): SignedCheckpoint & { at: string | null } {
-  const pair = readKeyFile(file);
+  const pair = readStoreKey(ctx, file);
   return ctx.store.readSnapshot(() => {
     const signed = signHead(ctx, pair);
     const at = signed.seq > 0 ? (ctx.store.logEntry(signed.seq)?.at ?? null) : null;

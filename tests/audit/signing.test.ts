@@ -8,7 +8,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { copyFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import { formatAnyCheckpoint, hasCode, parseAnyCheckpoint, printableCheckpoint, signCheckpoint, type SignedCheckpoint, type VerifyReport } from '../../engine/index.js';
@@ -157,6 +157,20 @@ describe('Given a key rotated: a new key added, the old one retired', () => {
       expect(r.breaks).toEqual([expect.objectContaining({ code: 'checkpoint.signature' })]);
       expect(r.breaks[0]!.message).toContain(`was retired at entry ${rotated.retired[0]!.retiredSeq}`);
       expect((await office.engine.audit.verify()).breaks).toEqual([]);
+    } finally {
+      await office.close();
+    }
+  });
+
+  it('when the key file is lost, then signing is key.missing, saying to rotate; the rotation makes a new key file, without the old private key', async () => {
+    const { file, office, tick } = await signedStore();
+    try {
+      rmSync(`${file}.signing-key`);
+      await expect(office.engine.audit.signedCheckpoint({ create: true })).rejects.toSatisfy((e) => hasCode(e, 'key.missing') && (e as Error).message.includes('sop key rotate'));
+      tick();
+      const rotated = await office.as('admin').audit.rotateKey();
+      expect(rotated.retired).toHaveLength(1);
+      expect((await office.engine.audit.signedCheckpoint()).keyId).toBe(rotated.key.id);
     } finally {
       await office.close();
     }
