@@ -37,6 +37,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   replay: () => import('./commands/replay.js').then((m) => m.registerReplay),
   verify: () => import('./commands/verify.js').then((m) => m.registerVerify),
   checkpoint: () => import('./commands/checkpoint.js').then((m) => m.registerCheckpoint),
+  key: () => import('./commands/key.js').then((m) => m.registerKey),
   export: () => import('./commands/export.js').then((m) => m.registerExport),
   report: () => import('./commands/report.js').then((m) => m.registerReport),
   demo: () => import('./commands/demo.js').then((m) => m.registerDemo),

@@ -10,7 +10,7 @@
  * what only some commands need (the audit, the maintainer's tools, the YAML
  * parser) is loaded on first use, so a command pays only for itself.
  */
-import { SopError } from './errors.js';
+import { SopError, hasCode } from './errors.js';
 import type { OfficeCalendar } from './calendar/calendar.js';
 import type { SopDefinition, Step } from './definition/types.js';
 import type { Checkpoint } from './store/chain.js';
@@ -32,6 +32,8 @@ import type { Delegation } from './machine/authority.js';
 import type { OutputSpec } from './definition/types.js';
 import type { VerifyReport } from './audit/verify.js';
 import type { BundleHeader, BundleSummary } from './audit/bundle.js';
+import type { AnyCheckpoint, SignedCheckpoint } from './audit/signing.js';
+import type { SigningKey } from './store/index.js';
 import type { ReplayView } from './audit/replay-view.js';
 import type { ComplianceReport } from './audit/report.js';
 import type { DurationTotal } from './definition/duration.js';
@@ -405,24 +407,48 @@ export class Audit {
 
   /**
    * Recomputes the hash chain, checks every stored definition and output
-   * against its hash and replays every instance (or one) against its pinned
-   * definition. Breaks are data in the report, not exceptions.
+   * against its hash, replays every instance (or one) against its pinned
+   * definition, and checks that everyone recorded was allowed to do what
+   * they did. A checkpoint kept apart (signed, or the old unsigned form)
+   * must still be extended by the log, and its signature hold. Breaks are
+   * data in the report, not exceptions.
    */
-  verify(options: { instance?: string; checkpoint?: Checkpoint } = {}): Promise<VerifyReport> {
+  verify(options: { instance?: string; checkpoint?: AnyCheckpoint } = {}): Promise<VerifyReport> {
     return this.call(async () => (await import('./audit/verify.js')).verifyStore(this.ctx.store, options));
   }
 
   /** Checks an exported bundle on its own: no store needed. */
-  verifyBundle(bytes: Uint8Array, options: { checkpoint?: Checkpoint } = {}): Promise<VerifyReport> {
+  verifyBundle(bytes: Uint8Array, options: { checkpoint?: AnyCheckpoint } = {}): Promise<VerifyReport> {
     return this.call(async () => (await import('./audit/bundle.js')).verifyBundle(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), options));
   }
 
-  /** Writes the bundle of one instance (or of the whole store) through `write`, a line at a time. */
-  export(scope: BundleHeader['scope'], write: (text: string) => void): Promise<BundleSummary> {
+  /**
+   * Writes the bundle of one instance (or of the whole store) through
+   * `write`, a line at a time, its head signed with the writer's key in
+   * `keyFile` (default `<db>.signing-key`; an administrator's first export
+   * creates it). When the key is not at hand the bundle is written
+   * unsigned, and `unsigned` says why; `sign: false` asks for none.
+   */
+  export(scope: BundleHeader['scope'], write: (text: string) => void, options: { keyFile?: string; sign?: boolean } = {}): Promise<BundleSummary> {
     return this.call(async () => {
       const { writeBundle } = await import('./audit/bundle.js');
+      const keys = await import('./runtime/keys.js');
+      let sign: ((head: Checkpoint) => SignedCheckpoint) | undefined;
+      let unsigned = 'not asked';
+      if (options.sign !== false) {
+        try {
+          const file = this.keyFile(keys, options.keyFile, true);
+          const pair = keys.readStoreKey(this.ctx, file);
+          keys.signHead(this.ctx, pair);
+          sign = (head) => keys.signHead(this.ctx, pair, head);
+        } catch (e) {
+          if (!hasCode(e, 'key.missing', 'key.unreadable', 'key.unknown', 'key.retired')) throw e;
+          unsigned = e.message;
+        }
+      }
       const { user, via, osUser } = this.ctx.identity;
-      return writeBundle(this.ctx.store, scope, { user, via, ...(osUser === undefined ? {} : { osUser }) }, this.ctx.clock(), write);
+      const summary = writeBundle(this.ctx.store, scope, { user, via, ...(osUser === undefined ? {} : { osUser }) }, this.ctx.clock(), write, sign ? { sign } : {});
+      return { ...summary, unsigned: summary.signed ? null : unsigned };
     });
   }
 
@@ -433,6 +459,78 @@ export class Audit {
       const head = store.head();
       return { ...head, at: head.seq > 0 ? (store.logEntry(head.seq)?.at ?? null) : null };
     });
+  }
+
+  /**
+   * The head of the chain signed with the writer's key in `keyFile`
+   * (default `<db>.signing-key`): `line` is the form to keep
+   * (`sop-checkpoint:1:<seq>:<hash>:<keyId>:<signature>`). With `create`,
+   * an administrator's first use creates the key; otherwise a missing key
+   * is `key.missing`, and a key the log retired is `key.retired`.
+   */
+  signedCheckpoint(options: { keyFile?: string; create?: boolean } = {}): Promise<SignedCheckpoint & { at: string | null; line: string }> {
+    return this.call(async () => {
+      const keys = await import('./runtime/keys.js');
+      const { formatAnyCheckpoint } = await import('./audit/signing.js');
+      const signed = keys.signedHead(this.ctx, this.keyFile(keys, options.keyFile, options.create === true));
+      return { ...signed, line: formatAnyCheckpoint(signed) };
+    });
+  }
+
+  /** The writer's signing keys (public parts), in the order the log added them. */
+  keys(): Promise<SigningKey[]> {
+    return this.call(() => this.ctx.store.signingKeys());
+  }
+
+  /**
+   * Creates the writer's signing key: the private key in `keyFile` (default
+   * `<db>.signing-key`, mode 0600), its public part in the log.
+   * Administrators only; refused (`key.exists`) when the store has one.
+   */
+  initKey(options: { keyFile?: string } & Changing = {}): Promise<SigningKey & { file: string }> {
+    return this.call(async () => {
+      const keys = await import('./runtime/keys.js');
+      const file = keys.keyFileOf(this.ctx, options.keyFile);
+      keys.assertKeyInit(this.ctx, file);
+      return { ...this.makeKey(keys, file, false, options.requestId).key, file };
+    });
+  }
+
+  /**
+   * Puts a new signing key in place of the one in use: the new key is added
+   * and the old one retired in one change; the old private key is
+   * overwritten. Checkpoints the old key signed before it was retired still
+   * hold. Administrators only.
+   */
+  rotateKey(options: { keyFile?: string } & Changing = {}): Promise<{ key: SigningKey; retired: SigningKey[]; file: string }> {
+    return this.call(async () => {
+      const keys = await import('./runtime/keys.js');
+      const file = keys.keyFileOf(this.ctx, options.keyFile);
+      return { ...this.makeKey(keys, file, true, options.requestId), file };
+    });
+  }
+
+  /** The key file to sign with; when `create` and there is none, an administrator's first use creates it (and the key). */
+  private keyFile(keys: typeof import('./runtime/keys.js'), keyFile: string | undefined, create: boolean): string {
+    const file = keys.keyFileOf(this.ctx, keyFile);
+    if (create && !keys.keyFileExists(file) && keys.keysInUse(this.ctx).length === 0 && keys.actingAsAdmin(this.ctx)) this.makeKey(keys, file, false, undefined);
+    return file;
+  }
+
+  /** Makes a key: its file staged, its public part recorded, then the file put in place. */
+  private makeKey(keys: typeof import('./runtime/keys.js'), file: string, rotate: boolean, requestId: string | undefined): { key: SigningKey; retired: SigningKey[] } {
+    const pair = keys.newSigningKey();
+    const staged = keys.stageKeyFile(file, pair.privateKeyPem);
+    try {
+      const made = changing(this.ctx, rotate ? 'key rotate' : 'key init', { file }, requestId, (ctx) => keys.recordKey(ctx, pair, rotate));
+      // A retry answered from the record made no key: the file stays as it was.
+      if (made.key.id === pair.id) staged.commit();
+      else staged.discard();
+      return made;
+    } catch (e) {
+      staged.discard();
+      throw e;
+    }
   }
 
   /** An instance rebuilt event by event through its pinned definition, up to a log seq or a time. */

@@ -45,7 +45,7 @@ export function buildStore(file, { instances, active = 20, progress = () => {} }
   });
   const admin = { user: 'admin', osUser: 'bench' };
   const hash = store.write((tx) => {
-    tx.initAdmin('admin', admin);
+    tx.initAdmin('admin', {}, admin);
     tx.addUser('sari', { roles: [] }, admin);
     tx.addUser('andi', { roles: ['pengelola-tim-teknis'] }, admin);
     tx.addUser('rina', { roles: ['kepala-bidang-persandian'] }, admin);

@@ -5,7 +5,7 @@ import type { Io } from '../io.js';
 import { printJson } from '../io.js';
 import { withEngine } from '../engine.js';
 import { CliError, usageError } from '../errors.js';
-import { formatCheckpoint, type BundleSummary } from '../../engine/index.js';
+import { escapeControls, formatCheckpoint, type BundleSummary } from '../../engine/index.js';
 
 export function registerExport(program: Command, io: Io): void {
   program
@@ -14,25 +14,32 @@ export function registerExport(program: Command, io: Io): void {
     .argument('[instance]', 'the instance to export')
     .option('--all', 'export the whole store')
     .option('--out <file>', 'write the bundle to this file (refused if it exists); default: standard output')
-    .option('--json', 'print the summary as JSON: {file, lines, entries, instances, definitions, outputs, head}')
+    .option('--unsigned', "do not sign the bundle's head")
+    .option('--key-file <file>', 'the signing key (default: <db>.signing-key beside the store)')
+    .option('--json', 'print the summary as JSON: {file, lines, entries, instances, definitions, outputs, head, signed, unsigned}')
     .addHelpText(
       'after',
       `
 A bundle is JSON Lines: the pinned definitions, the instances with their
 recorded state, the hashes of their stored outputs, the log entries of the
 chain from the instance's first one to the head (other instances' entries
-only by the digest of their content), and the head checkpoint. On another
-machine, \`sop verify --bundle <file>\` checks it with no database.`,
+only by the digest of their content), the signing keys of the log, and the
+head checkpoint, signed with the writer's key (the first administrator to
+export creates it; without the key at hand the bundle is unsigned, and
+standard error says why). On another machine, \`sop verify --bundle <file>\`
+checks it with no database: the signature makes an entry moved out of the
+instance, with the chain recomputed, show.`,
     )
-    .action(async (instance: string | undefined, opts: { all?: boolean; out?: string; json?: boolean }, cmd: Command) => {
+    .action(async (instance: string | undefined, opts: { all?: boolean; out?: string; json?: boolean; unsigned?: boolean; keyFile?: string }, cmd: Command) => {
       if ((instance === undefined) === !opts.all) {
         throw usageError(instance === undefined ? 'give an instance to export, or --all' : 'give an instance or --all, not both', 'see sop export --help');
       }
       const scope = instance === undefined ? ({ all: true } as const) : { instance };
       const out = opts.out;
+      const signing = { ...(opts.unsigned ? { sign: false } : {}), ...(opts.keyFile !== undefined ? { keyFile: opts.keyFile } : {}) };
       const summary = await withEngine(cmd, (engine) => {
-        if (out === undefined) return engine.audit.export(scope, (text) => io.out(text));
-        return writeFileAtomically(out, (write) => engine.audit.export(scope, write));
+        if (out === undefined) return engine.audit.export(scope, (text) => io.out(text), signing);
+        return writeFileAtomically(out, (write) => engine.audit.export(scope, write, signing));
       });
       if (opts.out === undefined) {
         // The bundle is on stdout: the summary must not mix into it.
@@ -42,11 +49,12 @@ machine, \`sop verify --bundle <file>\` checks it with no database.`,
       } else {
         io.out(`wrote ${opts.out}: ${describe(summary)}\n`);
       }
+      if (!summary.signed && !opts.unsigned && summary.unsigned) io.err(`not signed: ${escapeControls(summary.unsigned)}\n`);
     });
 }
 
 function describe(s: BundleSummary): string {
-  return `${s.entries} entries, ${s.instances} instance(s), ${s.definitions} definition(s), ${s.outputs} output hash(es); head ${formatCheckpoint(s.head)}`;
+  return `${s.entries} entries, ${s.instances} instance(s), ${s.definitions} definition(s), ${s.outputs} output hash(es); head ${formatCheckpoint(s.head)}${s.signed ? `, signed by key ${s.signed.keyId}` : ', unsigned'}`;
 }
 
 /** Writes to a temporary file beside `file` and renames it into place: a failed export leaves no half bundle. */

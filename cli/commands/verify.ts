@@ -5,12 +5,12 @@ import { printJson } from '../io.js';
 import { withEngine } from '../engine.js';
 import { CliError, usageError } from '../errors.js';
 import { setExitCode, EXIT_REFUSED } from '../options.js';
-import { formatCheckpoint, type Checkpoint, type VerifyReport } from '../../engine/index.js';
+import { escapeControls, formatCheckpoint, type AnyCheckpoint, type VerifyReport } from '../../engine/index.js';
 import { checkpointArgument } from '../parse-args.js';
 
 interface VerifyOpts {
   all?: boolean;
-  checkpoint?: Checkpoint;
+  checkpoint?: AnyCheckpoint;
   bundle?: string;
   json?: boolean;
 }
@@ -21,7 +21,7 @@ export function registerVerify(program: Command, io: Io): void {
     .description('recompute the hash chain and replay every instance against its pinned definition; exit 1 on any break')
     .argument('[instance]', 'verify only this instance: its entries in the chain, its definition and outputs, its replay')
     .option('--all', 'verify the whole store (the default)')
-    .option('--checkpoint <seq:hash>', 'a head kept from `sop checkpoint`: prove the log still extends it', checkpointArgument)
+    .option('--checkpoint <line>', 'a checkpoint kept from `sop checkpoint` (signed, or the old <seq>:<hash>): prove the log still extends it, and its signature holds', checkpointArgument)
     .option('--bundle <file>', 'verify an exported bundle instead of the database (no database needed)')
     .option('--json', 'print the report as JSON')
     .addHelpText(
@@ -29,17 +29,26 @@ export function registerVerify(program: Command, io: Io): void {
       `
 Checks, without trusting anything stored: every log entry against its hash
 and the entry before it (an edited, deleted, inserted or moved entry breaks
-the chain), every definition and stored output against its hash, every
-instance's events replayed through the XState machine of its pinned
-definition against its recorded state, and the users table against the
-log. A cut-off tail is found only against a checkpoint kept outside the
-database: keep the output of \`sop checkpoint\` and pass it with --checkpoint.
+the chain) and its time against the one before it, every definition,
+calendar and stored output against its hash (and every output named by an
+event), every instance's events replayed through the XState machine of its
+pinned definition against its recorded state, who did each step, change and
+publication against who was allowed then (the users history of the log),
+that no request was applied twice, and the users, publications and signing
+keys tables against the log. One instance: its entries, their links to the
+entries before and after them, its replay and who did its steps.
+
+A cut-off tail, or a log rewritten with every hash recomputed, is found
+only against a checkpoint kept outside the database: keep the output of
+\`sop checkpoint\` and pass it with --checkpoint. A signed checkpoint must
+also hold against a signing key of the log in use at its entry.
 
 Exit 0 when everything holds, 1 on any break (the first one is named: the
 entry, the instance, and what differs), 2 on a usage error.
 
 JSON: {ok, instance, head: {seq, hash}, entries, instances, events,
-definitions, blobs, users, checkpoint: {seq, hash, ok} | null,
+definitions, blobs, users, checkpoint: {seq, hash, ok, signature: valid|invalid|none, keyId?} | null,
+signedHead: {keyId, ok} | null, notes: [text],
 breaks: [{code, seq?, instance?, message}], moreBreaks, ms: {chain, replay, total}}`,
     )
     .action(async (instance: string | undefined, opts: VerifyOpts, cmd: Command) => {
@@ -86,8 +95,14 @@ function renderVerify(r: VerifyReport, bundle: string | undefined): string[] {
   const lines: string[] = [];
   if (r.ok) {
     lines.push(`ok: ${what} verified: ${counts}`);
-    lines.push(`head ${formatCheckpoint(r.head)}`);
-    if (r.checkpoint) lines.push(`the log extends checkpoint ${formatCheckpoint(r.checkpoint)}`);
+    lines.push(`head ${formatCheckpoint(r.head)}${r.signedHead ? `, signed by key ${r.signedHead.keyId}` : ''}`);
+    if (r.checkpoint) {
+      const c = r.checkpoint;
+      lines.push(
+        `the log extends checkpoint ${formatCheckpoint(c)}${c.signature === 'valid' ? `, signed by key ${c.keyId}: the signature holds` : ': it is unsigned (it proves the log extends it, not who issued it)'}`,
+      );
+    }
+    for (const n of r.notes) lines.push(`note: ${escapeControls(n)}`);
     return lines;
   }
   const total = r.breaks.length + r.moreBreaks;
@@ -95,9 +110,10 @@ function renderVerify(r: VerifyReport, bundle: string | undefined): string[] {
   r.breaks.forEach((b, i) => {
     if (i === 1) lines.push('', 'then:');
     const where = [b.seq !== undefined ? `entry ${b.seq}` : null, b.instance ? `instance ${b.instance}` : null].filter(Boolean).join(', ');
-    lines.push(`  ${where ? `${where}: ` : ''}${b.code} ${b.message}`);
+    lines.push(`  ${where ? `${where}: ` : ''}${b.code} ${escapeControls(b.message)}`);
   });
   if (r.moreBreaks) lines.push(`  ... and ${r.moreBreaks} more (see --json)`);
+  for (const n of r.notes) lines.push(`note: ${escapeControls(n)}`);
   lines.push('', `checked: ${counts}`);
   return lines;
 }

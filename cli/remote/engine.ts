@@ -40,6 +40,8 @@ import {
   type Published,
   type ReplayView,
   type SopDefinition,
+  type SignedCheckpoint,
+  type SigningKey,
   type SopEngine,
   type StatusView,
   type Step,
@@ -270,6 +272,27 @@ class RemoteAudit implements Audit {
     return this.http.json({ method: 'GET', path: '/checkpoint' });
   }
 
+  /** Signed by the server, with its key: a key file of this machine has no say. */
+  async signedCheckpoint(options: { keyFile?: string; create?: boolean } = {}): Promise<SignedCheckpoint & { at: string | null; line: string }> {
+    if (options.keyFile !== undefined) throw serverHoldsKey();
+    const answer = await this.http.json<SignedCheckpoint & { at: string | null; checkpoint: string }>({ method: 'GET', path: '/checkpoint', query: { signed: true } });
+    return { seq: answer.seq, hash: answer.hash, keyId: answer.keyId, signature: answer.signature, at: answer.at, line: answer.checkpoint };
+  }
+
+  keys(): Promise<SigningKey[]> {
+    return this.http.json({ method: 'GET', path: '/keys' });
+  }
+
+  async initKey(options: { keyFile?: string } & Changing = {}): Promise<SigningKey & { file: string }> {
+    if (options.keyFile !== undefined) throw serverHoldsKey();
+    return { ...(await this.http.json<SigningKey>({ method: 'POST', path: '/keys', requestId: rid(options) })), file: '(on the server)' };
+  }
+
+  async rotateKey(options: { keyFile?: string } & Changing = {}): Promise<{ key: SigningKey; retired: SigningKey[]; file: string }> {
+    if (options.keyFile !== undefined) throw serverHoldsKey();
+    return { ...(await this.http.json<{ key: SigningKey; retired: SigningKey[] }>({ method: 'POST', path: '/keys/rotate', requestId: rid(options) })), file: '(on the server)' };
+  }
+
   replay(id: string, options: { until?: number | Date } = {}): Promise<ReplayView> {
     const until = options.until === undefined ? undefined : typeof options.until === 'number' ? String(options.until) : options.until.toISOString();
     return this.http.json({ method: 'GET', path: `/instances/${enc(id)}/replay`, query: { until } });
@@ -386,4 +409,8 @@ class RemoteAuth implements Auth {
   setPassword(user: string, password: string, options: { oldPassword?: string } & Changing = {}): Promise<{ user: string; mustChange: boolean }> {
     return this.http.json({ method: 'POST', path: '/password', body: { user, password, ...(options.oldPassword === undefined ? {} : { oldPassword: options.oldPassword }) }, requestId: rid(options) });
   }
+}
+
+function serverHoldsKey(): SopError {
+  return new SopError('server.invalid-request', "the signing key is the server's: --key-file is for a store opened directly (without SOP_SERVER)", { data: { where: 'command' } });
 }

@@ -11,6 +11,7 @@ import { availableParallelism } from 'node:os';
 import type * as WorkerThreads from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { checkRange, type RangeRequest, type RangeResult } from './chain-range.js';
+import { joinRuns, requestOf } from './request-runs.js';
 
 /** Below this many entries a worker's start-up (about 50 ms) costs more than it saves. */
 export const PARALLEL_FROM = 200_000;
@@ -22,13 +23,16 @@ export function checkWholeChain(db: Database.Database, file: string, head: numbe
   const second = startWorker({ ...base, from: mid + 1, to: head });
   const first = checkRange(db, { ...base, from: 1, to: mid });
   const rest = second.result();
+  const payloadAt = db.prepare('SELECT payload FROM log WHERE seq = ?').pluck();
+  const repeated = joinRuns(first.requests, rest.requests, (seq) => requestOf((payloadAt.get(seq) as string | undefined) ?? ''));
   return {
     count: first.count + rest.count,
-    breaks: [...first.breaks, ...rest.breaks],
+    breaks: [...first.breaks, ...rest.breaks, ...repeated],
     users: [...first.users, ...rest.users],
     definitions: [...first.definitions, ...rest.definitions],
     atCheckpoint: first.atCheckpoint ?? rest.atCheckpoint,
     last: rest.count > 0 ? rest.last : first.last,
+    requests: first.requests,
   };
 }
 

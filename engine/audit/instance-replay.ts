@@ -11,6 +11,7 @@ import type { SopEvent } from '../events.js';
 import type { RawEventRow, StoredInstanceRow } from '../store/audit-reads.js';
 import { assignmentsAfter, machineEventOf, type RuntimeState } from '../machine/instance-state.js';
 import type { Break } from './breaks.js';
+import { cancelAllowed, completionAllowed, reassignAllowed, startAllowed, subjectOf, type AuthorityView, type Verdict } from './authority-check.js';
 
 export interface ReplayedEvent {
   seq: number;
@@ -46,6 +47,12 @@ export interface ReplayInput {
   steps?: boolean;
   /** Compare the result with the row (false when replaying only up to a point). Default true. */
   compare?: boolean;
+  /**
+   * The users history of the log: when given, each start, completion,
+   * cancellation and reassignment is checked against who was allowed at its
+   * entry (`authority.not-allowed`).
+   */
+  authority?: { at(seq: number): AuthorityView; everHeld(name: string, role: string): boolean };
 }
 
 export function replayInstance(input: ReplayInput): InstanceReplay {
@@ -68,6 +75,11 @@ export function replayInstance(input: ReplayInput): InstanceReplay {
   let version = 0;
   let started: { seq: number; at: string; event: SopEvent } | undefined;
   let last: { at: string } | undefined;
+  const done: { step: string; user: string }[] = [];
+  const authority = input.authority;
+  const judge = (seq: number, what: string, verdict: Verdict, hint = ''): void => {
+    if (!verdict.ok) out.breaks.push({ code: 'authority.not-allowed', seq, instance: id, message: `entry ${seq} of instance ${id} (${what}) was not allowed: ${verdict.why}${hint}` });
+  };
   for (const [seq, , v, at, payload] of input.rows) {
     let event: SopEvent;
     try {
@@ -96,8 +108,12 @@ export function replayInstance(input: ReplayInput): InstanceReplay {
         }
         def = event.definition ? input.definition(event.definition) : undefined;
         if (!def) return fail({ code: 'definition.missing', seq, message: `instance ${id} is pinned to definition ${String(event.definition)}, which is not in the store` });
+        if (row && row.sop_id !== def.id) {
+          out.breaks.push({ code: 'instance.sop', seq, instance: id, message: `instance ${id} is recorded as an instance of SOP ${row.sop_id}, but the definition it is pinned to is of SOP ${def.id}` });
+        }
         replay = startReplay(def);
         assignments = { ...(event.assignments ?? {}) };
+        if (authority) judge(seq, `started by ${String(event.by?.user)}`, startAllowed(event.by, assignments, authority.at(seq)));
       } else if (event.type === 'reassigned') {
         const actor = def?.actors.find((a) => a.id === event.actor);
         const why =
@@ -113,8 +129,11 @@ export function replayInstance(input: ReplayInput): InstanceReplay {
                     ? `the instance was already ${replay.state().status}`
                     : undefined;
         if (why !== undefined) return fail({ code: 'replay.invalid-event', seq, message: `entry ${seq} of instance ${id} is a reassignment that does not apply: ${why}` });
+        if (authority) judge(seq, `${String(event.actor)} reassigned to ${String(event.to)} by ${String(event.by?.user)}`, reassignAllowed(event.by, event.to, authority.at(seq)));
         assignments = assignmentsAfter(assignments, event);
       } else {
+        if (authority && def && event.type === 'completed') checkCompletion(seq, at, event);
+        if (authority && event.type === 'cancelled') judge(seq, `cancelled by ${String(event.by?.user)}`, cancelAllowed(event.by, started?.event.by?.user, authority.at(seq)));
         const m = event.type === 'started' ? undefined : machineEventOf(event);
         if (!m || !replay) return fail({ code: 'replay.invalid-event', seq, message: `entry ${seq} of instance ${id} is a "${event.type}" event, which cannot create version ${v}` });
         try {
@@ -123,11 +142,21 @@ export function replayInstance(input: ReplayInput): InstanceReplay {
           const why = e instanceof SopError ? e.message.replace(/^event \d+ /, 'it ') : String(e);
           return fail({ code: 'replay.invalid-event', seq, message: `entry ${seq} of instance ${id} does not apply to SOP ${def!.id} revision ${def!.revision}: ${why}` });
         }
+        if (event.type === 'completed' && event.by && typeof event.step === 'string') done.push({ step: event.step, user: subjectOf(event.by) });
       }
     } else if (event.type !== 'refused') {
       return fail({ code: 'replay.version', seq, message: `entry ${seq} of instance ${id} is a "${event.type}" event without a version` });
     }
     if (input.steps && replay) out.events.push({ seq, at, version: v, event, state: { ...replay.state(), assignments: { ...assignments } } });
+  }
+  function checkCompletion(seq: number, at: string, event: SopEvent): void {
+    const step = def!.steps.find((s) => s.id === event.step);
+    // A step the definition does not have: the replay says so (replay.invalid-event).
+    if (!step) return;
+    const verdict = completionAllowed({ def: def!, step, by: event.by, at, assignments, done }, authority!.at(seq));
+    const doer = event.by ? subjectOf(event.by) : undefined;
+    const never = !verdict.ok && verdict.why.includes(`does not hold the role ${step.actor}`) && doer !== undefined && !authority!.everHeld(doer, step.actor) ? `; ${doer} never held it` : '';
+    judge(seq, `step "${step.id}" of ${step.actor} completed by ${String(doer)}`, verdict, never);
   }
   if (!replay || !started || !last) {
     return fail({ code: 'replay.version', seq: input.rows[0]![0], message: `instance ${id} has no started event` });

@@ -33,6 +33,28 @@ export interface StoredUserRow {
   roles: string | null;
 }
 
+export interface StoredCalendarRow {
+  hash: string;
+  body: string;
+  log_seq: number;
+}
+
+export interface StoredPublicationRow {
+  log_seq: number;
+  kind: 'sop' | 'calendar';
+  sop_id: string | null;
+  hash: string;
+  revision: number | null;
+  effective_on: string;
+}
+
+export interface StoredSigningKeyRow {
+  id: string;
+  public_key: string;
+  added_seq: number;
+  retired_seq: number | null;
+}
+
 export class AuditReads {
   private readonly events: Database.Statement;
   private readonly eventsOfOne: Database.Statement;
@@ -42,6 +64,10 @@ export class AuditReads {
   private readonly blobRows: Database.Statement;
   private readonly blobOne: Database.Statement;
   private readonly userRows: Database.Statement;
+  private readonly userEntryRows: Database.Statement;
+  private readonly calendars: Database.Statement;
+  private readonly publications: Database.Statement;
+  private readonly signingKeys: Database.Statement;
 
   constructor(db: Database.Database) {
     // Ordered by instance, then seq: the log_instance_seq index gives this order without a sort.
@@ -56,6 +82,27 @@ export class AuditReads {
       `SELECT u.name, u.is_admin, u.is_maintainer, u.login, u.full_name, u.nip, u.jabatan, u.created_at, (SELECT group_concat(role, char(10)) FROM (SELECT role FROM user_roles r WHERE r.user = u.name ORDER BY role)) AS roles
        FROM users u ORDER BY u.name`,
     );
+    this.userEntryRows = db.prepare(`SELECT seq, at, payload FROM log WHERE kind = 'user' AND seq <= ? ORDER BY seq`).raw();
+    this.calendars = db.prepare('SELECT hash, body, log_seq FROM calendars ORDER BY log_seq');
+    this.publications = db.prepare('SELECT log_seq, kind, sop_id, hash, revision, effective_on FROM publications ORDER BY log_seq');
+    this.signingKeys = db.prepare('SELECT id, public_key, added_seq, retired_seq FROM signing_keys ORDER BY added_seq, id');
+  }
+
+  /** The user entries up to `seq`, as [seq, at, payload] (a single-instance verify reads who held what from them). */
+  userEntries(upTo: number): [seq: number, at: string, payload: string][] {
+    return this.userEntryRows.all(upTo) as [number, string, string][];
+  }
+
+  calendarRows(): StoredCalendarRow[] {
+    return this.calendars.all() as StoredCalendarRow[];
+  }
+
+  publicationRows(): StoredPublicationRow[] {
+    return this.publications.all() as StoredPublicationRow[];
+  }
+
+  signingKeyRows(): StoredSigningKeyRow[] {
+    return this.signingKeys.all() as StoredSigningKeyRow[];
   }
 
   /** Instance events (refusals included), grouped by instance in id order, each group in log order. */

@@ -20,6 +20,7 @@ import { Users, type NewUser, type Profile } from './users.js';
 import { Credentials, type Credential } from './credentials.js';
 import { Sessions, type Session } from './sessions.js';
 import { ApiTokens, type ApiToken } from './tokens.js';
+import { SigningKeys, type SigningKey } from './signing-keys.js';
 import { Requests, answerAgain, answerOf, type RecordedRequest, type RequestKey } from './requests.js';
 import type { Writer } from './tx.js';
 import { storeFailure } from './failures.js';
@@ -83,6 +84,10 @@ export interface WriteTx {
   delegate(delegation: Omit<Delegation, 'endedAt'>, by: ActorMeta): Delegation;
   /** Ends a delegation now: an `end-delegation` user entry. */
   endDelegation(id: string, by: ActorMeta): Delegation;
+  /** Adds a signing key's public part (a `key-add` entry); `by` is the administrator. */
+  addSigningKey(key: { id: string; publicKey: string; algorithm: 'ed25519' }, by: ActorMeta): SigningKey;
+  /** Retires a signing key (a `key-retire` entry). */
+  retireSigningKey(id: string, by: ActorMeta): SigningKey;
 }
 
 export class Store {
@@ -103,6 +108,7 @@ export class Store {
   private readonly sessions: Sessions;
   private readonly tokens: ApiTokens;
   private readonly delegationRows: Delegations;
+  private readonly keys: SigningKeys;
   /** The transaction under way, if any: one at a time per connection. */
   private current: TxState | undefined;
 
@@ -125,6 +131,7 @@ export class Store {
     this.sessions = new Sessions(db);
     this.tokens = new ApiTokens(db);
     this.delegationRows = new Delegations(db, this.log, now);
+    this.keys = new SigningKeys(db, this.log, now);
   }
 
   /** Opens (creating and migrating as needed) the store at `file`. */
@@ -172,6 +179,17 @@ export class Store {
     if (request) {
       const recorded = this.requests.get(request.id);
       if (recorded) return this.answerAgain(request, recorded) as T;
+      // Its entries at the head of the log, but no record: the record was removed. Applying it again would do it twice.
+      const applied = this.log.appliedRecently(request.id);
+      if (applied !== undefined) {
+        throw new SopError(
+          'request.repeated',
+          `request id "${printable(request.id)}" was applied at log entry ${applied}, but its record is missing from ${this.path}: the store was tampered with; nothing was done`,
+          {
+            data: { request: request.id, seq: applied, file: this.path },
+          },
+        );
+      }
     }
     const tx: TxState = { request: request?.id, begun: false, closed: false, before: 0, answered: undefined };
     this.current = tx;
@@ -309,6 +327,8 @@ export class Store {
       revokeToken: (id) => run(() => this.tokens.revoke(id, this.now())),
       delegate: (delegation, by) => run(() => this.delegationRows.add(delegation, by, request)),
       endDelegation: (id, by) => run(() => this.delegationRows.endNow(id, by, request)),
+      addSigningKey: (key, by) => run(() => this.keys.add(key, by, request)),
+      retireSigningKey: (id, by) => run(() => this.keys.retireKey(id, by, request)),
     };
   }
 
@@ -343,6 +363,10 @@ export class Store {
   /** The entry just before `seq` as the log is now. */
   logEntryBefore(seq: number): LogEntry | undefined {
     return this.log.before(seq);
+  }
+  /** The entry just after `seq` as the log is now. */
+  logEntryAfter(seq: number): LogEntry | undefined {
+    return this.log.after(seq);
   }
   /** Every log entry of one instance, refusals included, oldest first. */
   logOfInstance(instanceId: string): LogEntry[] {
@@ -447,6 +471,16 @@ export class Store {
     return this.delegationRows.list(deputy);
   }
 
+  // --- signing keys ------------------------------------------------------
+
+  /** The writer's signing keys (public parts), in the order added. */
+  signingKeys(): SigningKey[] {
+    return this.keys.list();
+  }
+  signingKey(id: string): SigningKey | undefined {
+    return this.keys.get(id);
+  }
+
   // --- blobs -------------------------------------------------------------
 
   getBlob(sha256: string): Buffer | undefined {
@@ -492,6 +526,7 @@ export type { Credential } from './credentials.js';
 export type { Session } from './sessions.js';
 export type { ApiToken } from './tokens.js';
 export type { Delegation } from '../machine/authority.js';
+export type { SigningKey } from './signing-keys.js';
 export type { AuditReads, RawEventRow, StoredInstanceRow, StoredDefinitionRow, StoredUserRow } from './audit-reads.js';
 export { SCHEMA_VERSION } from './migrations/index.js';
 export { BUSY_TIMEOUT_MS } from './open.js';

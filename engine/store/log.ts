@@ -27,6 +27,8 @@ interface LogRow {
 export type RawLogRow = [seq: number, kind: LogKind, instanceId: string | null, version: number | null, at: string, payload: string, prevHash: string, hash: string];
 
 const COLUMNS = 'seq, kind, instance_id, version, at, payload, prev_hash, hash';
+/** How many entries at the head of the log a new request id is looked for in (see appliedRecently). */
+export const RECENT_REQUESTS = 64;
 
 export class Log {
   private readonly insert: Database.Statement;
@@ -38,7 +40,9 @@ export class Log {
   private readonly selectRange: Database.Statement;
   private readonly selectOne: Database.Statement;
   private readonly selectBefore: Database.Statement;
+  private readonly selectAfter: Database.Statement;
   private readonly selectOfInstance: Database.Statement;
+  private readonly selectRecentRequest: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
     this.insert = db.prepare(`INSERT INTO log (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -50,7 +54,22 @@ export class Log {
     this.selectRange = db.prepare(`SELECT ${COLUMNS} FROM log WHERE seq >= ? AND seq <= ? ORDER BY seq`).raw();
     this.selectOne = db.prepare(`SELECT ${COLUMNS} FROM log WHERE seq = ?`);
     this.selectBefore = db.prepare(`SELECT ${COLUMNS} FROM log WHERE seq < ? ORDER BY seq DESC LIMIT 1`);
+    this.selectAfter = db.prepare(`SELECT ${COLUMNS} FROM log WHERE seq > ? ORDER BY seq LIMIT 1`);
     this.selectOfInstance = db.prepare(`SELECT ${COLUMNS} FROM log WHERE instance_id = ? ORDER BY seq`);
+    this.selectRecentRequest = db.prepare('SELECT seq FROM (SELECT seq, payload FROM log ORDER BY seq DESC LIMIT ?) WHERE instr(payload, ?) > 0 ORDER BY seq LIMIT 1').pluck();
+  }
+
+  /**
+   * The first of the last `depth` entries that request `id` wrote, if any.
+   * A request is recorded in the requests table with its entries; one that
+   * is not there but whose entries are at the head of the log had its record
+   * removed. Only the head is read, so the check costs one small read per
+   * changing command; `sop verify` finds a request applied twice anywhere
+   * (`request.repeated`).
+   */
+  appliedRecently(id: string, depth = RECENT_REQUESTS): number | undefined {
+    // Canonical JSON: the key, then the id in quotes (request ids need no escaping), so "r1" does not match "r10".
+    return this.selectRecentRequest.get(depth, `"request":${JSON.stringify(id)}`) as number | undefined;
   }
 
   /**
@@ -109,6 +128,12 @@ export class Log {
   /** The entry just before `seq` in the log as it is now (not necessarily seq - 1, if entries are missing). */
   before(seq: number): LogEntry | undefined {
     const row = this.selectBefore.get(seq) as LogRow | undefined;
+    return row && toEntry(row);
+  }
+
+  /** The entry just after `seq` in the log as it is now. */
+  after(seq: number): LogEntry | undefined {
+    const row = this.selectAfter.get(seq) as LogRow | undefined;
     return row && toEntry(row);
   }
 

@@ -1,7 +1,7 @@
 /** The audit: verify, checkpoint, export, replay, the compliance report. */
 import type { FastifyInstance } from 'fastify';
-import { formatCheckpoint, parseCheckpoint, parseLocalTime, SopError, type OfficeCalendar } from '../../engine/index.js';
-import { acting, type RouteDeps } from '../request.js';
+import { formatCheckpoint, parseAnyCheckpoint, parseLocalTime, SopError, type OfficeCalendar } from '../../engine/index.js';
+import { acting, IDEMPOTENT, requestIdOf, type RouteDeps } from '../request.js';
 
 const TAGS = ['audit'];
 
@@ -12,20 +12,52 @@ export function registerAuditRoutes(api: FastifyInstance, _deps: RouteDeps): voi
       schema: {
         tags: TAGS,
         summary: 'recompute the chain and replay every instance (or one): the report of sop verify --json (breaks are data: 200 either way)',
-        querystring: { type: 'object', additionalProperties: false, properties: { instance: { type: 'string' }, checkpoint: { type: 'string', description: 'seq:hash, as sop checkpoint prints it' } } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { instance: { type: 'string' }, checkpoint: { type: 'string', description: 'the line sop checkpoint prints: sop-checkpoint:1:… (signed) or <seq>:<hash>' } },
+        },
       },
     },
     (request) => {
       const { instance, checkpoint } = request.query;
-      const kept = checkpoint === undefined ? undefined : parseCheckpoint(checkpoint);
-      if (checkpoint !== undefined && !kept) throw invalid('checkpoint', 'a checkpoint as printed by sop checkpoint, <seq>:<64 hex digits>');
+      const kept = checkpoint === undefined ? undefined : parseAnyCheckpoint(checkpoint);
+      if (checkpoint !== undefined && !kept) throw invalid('checkpoint', 'a checkpoint as printed by sop checkpoint: sop-checkpoint:1:… or <seq>:<64 hex digits>');
       return acting(request).engine.audit.verify({ ...(instance === undefined ? {} : { instance }), ...(kept ? { checkpoint: kept } : {}) });
     },
   );
 
-  api.get('/checkpoint', { schema: { tags: TAGS, summary: 'the head of the log: {seq, hash, at, checkpoint}' } }, async (request) => {
-    const head = await acting(request).engine.audit.checkpoint();
-    return { seq: head.seq, hash: head.hash, at: head.at ?? null, checkpoint: formatCheckpoint(head) };
+  api.get<{ Querystring: { signed?: boolean } }>(
+    '/checkpoint',
+    {
+      schema: {
+        tags: TAGS,
+        summary: "the head of the log: {seq, hash, at, checkpoint}; with signed, signed with the server's key (keyId, signature, and checkpoint is the signed line)",
+        querystring: { type: 'object', additionalProperties: false, properties: { signed: { type: 'boolean' } } },
+      },
+    },
+    async (request) => {
+      const engine = acting(request).engine;
+      if (request.query.signed === true) {
+        // The server holds the key: it signs for anyone signed in (an administrator's first use creates it).
+        const s = await engine.audit.signedCheckpoint({ create: true });
+        return { seq: s.seq, hash: s.hash, at: s.at ?? null, checkpoint: s.line, keyId: s.keyId, signature: s.signature };
+      }
+      const head = await engine.audit.checkpoint();
+      return { seq: head.seq, hash: head.hash, at: head.at ?? null, checkpoint: formatCheckpoint(head) };
+    },
+  );
+
+  api.get('/keys', { schema: { tags: TAGS, summary: "the writer's signing keys (public parts), in the order the log added them" } }, (request) => acting(request).engine.audit.keys());
+
+  api.post('/keys', { schema: { tags: TAGS, summary: "create the server's signing key (administrators; refused when the store has one)", headers: IDEMPOTENT } }, async (request) => {
+    const { file: _file, ...key } = await acting(request).engine.audit.initKey(requestIdOf(request));
+    return key;
+  });
+
+  api.post('/keys/rotate', { schema: { tags: TAGS, summary: 'put a new signing key in place of the one in use (administrators)', headers: IDEMPOTENT } }, async (request) => {
+    const { file: _file, ...rotated } = await acting(request).engine.audit.rotateKey(requestIdOf(request));
+    return rotated;
   });
 
   api.get<{ Querystring: { instance?: string; all?: boolean } }>(
