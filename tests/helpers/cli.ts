@@ -35,14 +35,16 @@ export interface RunOptions {
 
 /**
  * Where the CLI runs of this test process remember the steps they showed
- * (cli/shown.ts): a folder of the test's own, not the home of whoever runs
- * the tests. A test may give XDG_STATE_HOME in `env` to use another.
+ * (cli/shown.ts) and keep server credentials (cli/remote/credentials.ts):
+ * folders of the test's own, not the home of whoever runs the tests. A test
+ * may give XDG_STATE_HOME or XDG_CONFIG_HOME in `env` to use others.
  */
 const STATE_HOME = mkdtempSync(join(tmpdir(), 'sop-state-'));
+const CONFIG_HOME = mkdtempSync(join(tmpdir(), 'sop-config-'));
 
 /** The environment of a CLI run: the caller's SOP_* settings left out (they must not leak into a test), the OS login stood in for. */
 function runEnv(options: RunOptions): Record<string, string | undefined> {
-  const env: Record<string, string | undefined> = { ...process.env, XDG_STATE_HOME: STATE_HOME };
+  const env: Record<string, string | undefined> = { ...process.env, XDG_STATE_HOME: STATE_HOME, XDG_CONFIG_HOME: CONFIG_HOME };
   for (const name of ['SOP_DIR', 'SOP_DB', 'SOP_USER', 'SOP_DEBUG', 'SOP_SERVER', 'SOP_TOKEN', 'SOP_TEST_OS_LOGIN']) delete env[name];
   if (options.login !== undefined) {
     env.SOP_TEST_OS_LOGIN = options.login;
