@@ -19,7 +19,9 @@ mkdirSync(sops);
 writeFileSync(join(sops, 'peer-sop.yaml'), peerSopYaml());
 const db = join(dir, 'sop.db');
 const admin = await openEngine({ db, sops, create: true, identity: { user: 'admin', osUser: 'bench' } });
-await admin.people.init('admin');
+await admin.people.init('admin', { login: null });
+// What runs is what the office published; roles are the actors of published SOPs.
+await admin.definitions.publish('peer-sop');
 await admin.people.add('petugas', { roles: ['petugas'] });
 await admin.close();
 

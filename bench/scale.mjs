@@ -49,10 +49,10 @@ export function scale({ instances = 100_000, small = 1_000, rounds = 20, fresh =
   const historyOf = idOf(Math.min(500, small - ACTIVE - 1));
   const m = interleavedMedians(
     {
-      statusSmall: run(little, ['status', idOf(small - 1), '--as', 'sari']),
-      statusBig: run(big, ['status', idOf(instances - 1), '--as', 'sari']),
-      tasksSmall: run(little, ['tasks', '--as', 'andi']),
-      tasksBig: run(big, ['tasks', '--as', 'andi']),
+      statusSmall: run(little, ['status', idOf(small - 1)]),
+      statusBig: run(big, ['status', idOf(instances - 1)]),
+      tasksSmall: run(little, ['tasks']),
+      tasksBig: run(big, ['tasks']),
       historySmall: run(little, ['history', historyOf]),
       historyBig: run(big, ['history', historyOf]),
     },

@@ -12,8 +12,10 @@
  * ajv) before the engine is asked, and @fastify/swagger builds the OpenAPI
  * document from those schemas (`GET /api/v1/openapi.json`).
  */
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import swagger from '@fastify/swagger';
+import { createRequire } from 'node:module';
+import type * as FastifyModule from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type * as SwaggerModule from '@fastify/swagger';
 import { SopError, type Engine, type Identity } from '../engine/index.js';
 import { problemOf, PROBLEM_TYPE, requestFailure } from './problem.js';
 import type { Acting, RouteDeps } from './request.js';
@@ -22,6 +24,18 @@ import { registerInstanceRoutes } from './routes/instances.js';
 import { registerPeopleRoutes } from './routes/people.js';
 import { registerDefinitionRoutes } from './routes/definitions.js';
 import { registerAuditRoutes } from './routes/audit.js';
+
+/**
+ * Fastify and @fastify/swagger, loaded when a server is built: the CLI is
+ * one bundle (rolldown.config.mjs), where a static import of a package left
+ * outside it is required as the bundle starts, and Fastify with its plugins
+ * is some 150 files that every command would load (about 60 ms) for the
+ * one command, `sop serve`, that uses them.
+ */
+function fastifyModules(): { Fastify: typeof FastifyModule.default; swagger: typeof SwaggerModule.default } {
+  const load = createRequire(import.meta.url);
+  return { Fastify: (load('fastify') as typeof FastifyModule).default, swagger: (load('@fastify/swagger') as typeof SwaggerModule).default };
+}
 
 export interface ServerOptions {
   /** The engine of the office: its store is this server's to write. */
@@ -44,6 +58,7 @@ const BODY_LIMIT = 2 * 1024 * 1024;
 /** Builds the server (not listening): `app.inject(...)` serves a test in process, `app.listen(...)` the office. */
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const { Fastify, swagger } = fastifyModules();
   const app = Fastify({
     logger: false,
     bodyLimit: BODY_LIMIT,
