@@ -10,8 +10,9 @@ const { sep } = require('node:path');
 
 const loaded = new Set();
 const original = Module._load;
-Module._load = function load(request, parent, isMain) {
-  const result = original.apply(this, arguments);
+Module._load = function load(...args) {
+  const [request, parent] = args;
+  const result = original.apply(this, args);
   // The package a bare request names: "fastify", "@fastify/swagger", "yaml" ...
   const fromPackage = parent?.filename?.includes(`${sep}node_modules${sep}`);
   if (!fromPackage && !request.startsWith('.') && !request.startsWith('/') && !request.startsWith('node:') && !Module.isBuiltin(request)) {
