@@ -39,7 +39,10 @@ const HINTS: Partial<Record<ErrorCode, Hint>> = {
   'user.has-active-cases': (d) =>
     `reassign them first: sop reassign ${list(d.instances)[0] ?? '<instance>'} ${list(d.actors)[0] ?? '<actor>'} <user> --reason "..."; or remove anyway: sop user remove ${str(d.user, '<user>')} --force`,
   'auth.not-you': (d) => `on this machine you are ${str(d.user, '<you>')}; an administrator acts for someone else only as an emergency: --on-behalf-of <user> --emergency-reason "..."`,
-  'auth.unknown-login': (d) => `an administrator binds your login to you: sop user bind <your name> ${str(d.login, '<login>')}`,
+  'auth.unknown-login': (d) =>
+    d.noneBound === true
+      ? 'a store made before logins: its administrator claims theirs first, from their own OS login: sop user claim <admin>'
+      : `an administrator binds your login to you: sop user bind <your name> ${str(d.login, '<login>')}`,
   'auth.not-maintainer': (d) => `an administrator gives the right: sop user rights ${str(d.user, '<user>')} --maintainer`,
   'auth.no-reason': () => 'say why: --emergency-reason "..."',
   'calendar.missing': () => 'write the office calendar as calendar.yaml in the SOP folder (see sop schema --for calendar)',
@@ -51,6 +54,7 @@ const HINTS: Partial<Record<ErrorCode, Hint>> = {
   'store.login-taken': (d) => `unbind it first: sop user unbind ${str(d.user, '<user>')}`,
   'user.invalid-login': () => 'an OS login is letters, digits, ".", "_" or "-" (as `id -un` prints it)',
   'auth.not-allowed': () => 'ask them, or an administrator',
+  'auth.logins-bound': () => 'an administrator binds your login: sop user bind <you> <your OS login>',
   'request.repeated': () => 'the store was tampered with: run sop verify, and restore it from a backup; a new change takes a new request id',
   'key.exists': () => 'rotate it instead: sop key rotate',
   'key.missing': () => 'an administrator creates the signing key: sop key init (or, if its file was lost, sop key rotate)',

@@ -42,6 +42,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   report: () => import('./commands/report.js').then((m) => m.registerReport),
   demo: () => import('./commands/demo.js').then((m) => m.registerDemo),
   publish: () => import('./commands/publish.js').then((m) => m.registerPublish),
+  published: () => import('./commands/published.js').then((m) => m.registerPublished),
   schema: () => import('./commands/schema.js').then((m) => m.registerSchema),
   serve: () => import('./commands/serve.js').then((m) => m.registerServe),
   login: () => import('./commands/session.js').then((m) => m.registerSession),

@@ -26,7 +26,21 @@ import { instanceStatus, type StatusView } from './runtime/status.js';
 import { listInstances, tasks, type ListedInstance, type TaskView } from './runtime/inbox.js';
 import { instanceHistory, type InstanceHistory } from './runtime/history.js';
 import { readOutput, type StoredOutput } from './runtime/outputs.js';
-import { activeCasesOf, addUser, assertUserName, bindLogin, changeRoles, currentUser, initDatabase, removeUser, setProfile, setRights, type NewPerson, type RoleChange } from './runtime/people.js';
+import {
+  activeCasesOf,
+  addUser,
+  assertUserName,
+  bindLogin,
+  changeRoles,
+  claimFirstLogin,
+  currentUser,
+  initDatabase,
+  removeUser,
+  setProfile,
+  setRights,
+  type NewPerson,
+  type RoleChange,
+} from './runtime/people.js';
 import type { DelegationRequest, DelegationView } from './runtime/delegation.js';
 import type { Delegation } from './machine/authority.js';
 import type { OutputSpec } from './definition/types.js';
@@ -304,6 +318,16 @@ export class People {
     });
   }
 
+  /**
+   * On a store where no OS login is bound to anyone (made before logins),
+   * binds the OS login running this (direct file mode) to the
+   * administrator `admin`: the first binding only (`auth.logins-bound`
+   * afterwards), recorded as theirs.
+   */
+  claim(admin: string, options: Changing = {}): Promise<User> {
+    return this.call(() => changing(this.ctx, 'user claim', { admin, login: this.ctx.claimed.osUser ?? null }, options.requestId, (ctx) => claimFirstLogin(ctx, admin), admin));
+  }
+
   /** Registers a person with the roles (SOP actor ids) they hold, their rights, the OS login bound to them and their profile: administrators only. */
   add(name: string, person: NewPerson & Changing = {}): Promise<User> {
     const args = { name, roles: person.roles ?? [], admin: person.admin === true, maintainer: person.maintainer === true, login: person.login ?? null, profile: person.profile ?? null };
@@ -548,6 +572,14 @@ export class Audit {
   }
 }
 
+/** A publication of an SOP, with its nomor and nama, and where it stands today. */
+export interface PublishedSop extends Published {
+  number: string;
+  name: string;
+  inEffect: boolean;
+  /** In effect today; to come (its tanggal efektif is after today); or superseded by a later one. */
+  state: 'in-effect' | 'to-come' | 'superseded';
+}
 export class Definitions {
   /** @internal */
   constructor(
@@ -587,15 +619,22 @@ export class Definitions {
 
   /**
    * What is published: every publication of SOP `sop` (or of every SOP), in
-   * the order published, with the one in effect today marked; the calendar's.
+   * the order published, with its nomor and nama, the one in effect today
+   * marked (`inEffect`), and where each stands (`state`: in effect, to come
+   * from a later tanggal efektif, or superseded); the calendar's.
    */
-  published(sop?: string): Promise<{ sops: (Published & { inEffect: boolean })[]; calendar: Published | null }> {
+  published(sop?: string): Promise<{ sops: PublishedSop[]; calendar: Published | null }> {
     return this.call(() => {
       const store = this.ctx.store;
       const today = this.ctx.today();
       const all = store.publishedSops(sop);
       const inEffect = new Set([...new Set(all.map((p) => p.sop!))].map((id) => store.publishedSop(id, today)?.seq).filter((seq): seq is number => seq !== undefined));
-      return { sops: all.map((p) => ({ ...p, inEffect: inEffect.has(p.seq) })), calendar: store.publishedCalendar('9999-12-31')?.published ?? null };
+      const sops = all.map((p): PublishedSop => {
+        const def = this.ctx.office.pinnedDefinition(p.hash);
+        const state = inEffect.has(p.seq) ? 'in-effect' : p.effectiveOn > today ? 'to-come' : 'superseded';
+        return { ...p, number: def.identity.number, name: def.identity.name, inEffect: state === 'in-effect', state };
+      });
+      return { sops, calendar: store.publishedCalendar('9999-12-31')?.published ?? null };
     });
   }
 

@@ -64,6 +64,7 @@ export const ERROR_KINDS = {
   'auth.not-you': 'forbidden',
   'auth.no-reason': 'invalid',
   'auth.unknown-login': 'forbidden',
+  'auth.logins-bound': 'conflict',
   'auth.not-maintainer': 'forbidden',
   'calendar.missing': 'not-found',
   'publish.invalid-date': 'invalid',

@@ -37,6 +37,7 @@ export type { HistoryEntry, InstanceHistory } from './runtime/history.js';
 export type { StoredOutput } from './runtime/outputs.js';
 export type { User, InstanceStatus } from './store/types.js';
 export type { Published } from './store/publications.js';
+export type { PublishedSop } from './engine.js';
 export type { Profile } from './store/users.js';
 export type { Via, ActorMeta, DeputyMeta } from './events.js';
 export type { Delegation, Authority, AuthorityCode, AuthorityFacts, Completion } from './machine/authority.js';

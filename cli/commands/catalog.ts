@@ -15,6 +15,9 @@ export function registerCatalog(program: Command, io: Io): void {
     .addHelpText(
       'after',
       `
+This is the SOP folder, where maintainers write and check; what the office
+runs is what they published (sop published).
+
 The total time standard adds up every row of the procedure table; working
 days and minutes are kept apart (a day is a working day of the calendar).
 An invalid file is named on stderr and makes the exit code 1.

@@ -118,6 +118,29 @@ export function registerPeople(program: Command, io: Io): void {
     });
 
   user
+    .command('claim')
+    .description('on a store where no OS login is bound to anyone (made before logins): bind yours to an administrator')
+    .argument('<admin>', 'the administrator you are')
+    .option('--json', 'print the user as JSON')
+    .option('--request-id <id>', REQUEST_ID_HELP)
+    .addHelpText(
+      'after',
+      `
+A store made by an older sop (before logins were bound to people) opens
+with nobody's login bound, and in direct file mode nobody can act. The
+administrator runs this once, from their own OS login, right after the
+upgrade; then binds everyone else's (sop user bind <name> <os-login>).
+It is the first binding only: once any login is bound, this is refused
+(auth.logins-bound). Recorded in the history as the administrator's own
+change, through that login.`,
+    )
+    .action(async (admin: string, opts: { json?: boolean }, cmd: Command) => {
+      const u = userJson(await withEngine(cmd, (engine) => engine.people.claim(admin, requestIdOf(cmd))));
+      if (opts.json) printJson(io, u);
+      else io.out(`${u.name}: login ${u.login}\n`);
+    });
+
+  user
     .command('unbind')
     .description('unbind the OS login of a person')
     .argument('<name>', 'user name')

@@ -187,6 +187,10 @@ class RemotePeople implements People {
     return Promise.reject(new SopError('server.invalid-request', 'a store is created on the server machine, in direct file mode (sop init there, without SOP_SERVER)', { data: { where: 'command' } }));
   }
 
+  claim(): Promise<User> {
+    return Promise.reject(new SopError('server.invalid-request', 'an OS login is claimed on the server machine, in direct file mode (sop user claim there, without SOP_SERVER)', { data: { where: 'command' } }));
+  }
+
   async add(name: string, person: { roles?: string[]; admin?: boolean; maintainer?: boolean; login?: string | null; profile?: Profile } & Changing = {}): Promise<User> {
     const { requestId: _, ...body } = person;
     return toUser(await this.http.json({ method: 'POST', path: '/users', body: { name, ...body }, requestId: rid(person) }));

@@ -41,6 +41,8 @@ export interface AuthorityView {
   delegations(): readonly Delegation[];
   /** Whether anybody was a registered user before the entry. */
   anyone(): boolean;
+  /** Whether any OS login was bound to anyone before the entry. */
+  anyLogin(): boolean;
 }
 
 export type Verdict = { ok: true } | { ok: false; why: string };
@@ -177,12 +179,32 @@ export function userChangeAllowed(change: UserChange, view: AuthorityView): Verd
     if (change.by?.user !== change.user) return no(`the first administrator ${change.user} is recorded as made by ${String(change.by?.user)}`);
     return OK;
   }
+  if (firstLoginClaim(change, view)) return OK;
   const acting = actorHolds(change.by, view);
   if (!acting.ok) return acting;
   const by = change.by.user;
   if (view.user(by)!.admin) return OK;
   if (OWN.has(change.action) && change.user === by) return OK;
   return no(`${by} was not an administrator then, and only an administrator may ${describeChange(change)}`);
+}
+
+/**
+ * `sop user claim`: on a store where no login was bound to anyone, an
+ * administrator binds the OS login they act through to themselves. The
+ * only binding that login did not prove beforehand.
+ */
+function firstLoginClaim(change: UserChange, view: AuthorityView): boolean {
+  const by = change.by;
+  return (
+    change.action === 'bind-login' &&
+    by?.user === change.user &&
+    by.via === 'os-login' &&
+    by.onBehalfOf === undefined &&
+    typeof by.osUser === 'string' &&
+    change.login === by.osUser &&
+    !view.anyLogin() &&
+    view.user(change.user)?.admin === true
+  );
 }
 
 /** A publication of an SOP or the office calendar: by a maintainer or an administrator. */

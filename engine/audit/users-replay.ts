@@ -50,6 +50,7 @@ export class UsersHistory {
   readonly delegations = new Map<string, DelegationRecord>();
   readonly keys = new Map<string, KeyRecord>();
   private firstUserSeq = Infinity;
+  private firstLoginSeq = Infinity;
 
   /** Records a person's standing after entry `seq` (entries come in log order). */
   set(name: string, seq: number, user: ReplayedUser | undefined): void {
@@ -60,6 +61,7 @@ export class UsersHistory {
     }
     list.push({ seq, state: user && { admin: user.admin, maintainer: user.maintainer, roles: [...user.roles], login: user.login } });
     if (user && seq < this.firstUserSeq) this.firstUserSeq = seq;
+    if (user?.login && seq < this.firstLoginSeq) this.firstLoginSeq = seq;
   }
 
   /** The person's standing just before entry `seq`. */
@@ -91,6 +93,7 @@ export class UsersHistory {
       user: (name) => this.before(name, seq),
       delegations: () => [...this.delegations.values()].filter((d) => d.seq < seq).map(({ seq: _made, endedSeq, ...d }) => ({ ...d, endedAt: endedSeq !== null && endedSeq < seq ? d.endedAt : null })),
       anyone: () => this.firstUserSeq < seq,
+      anyLogin: () => this.firstLoginSeq < seq,
     };
   }
 }

@@ -198,7 +198,11 @@ function resolvePerson(office: Office, who: Identity | undefined): Person {
   const login = who.osUser ?? '';
   const bound = office.store.userByLogin(login);
   if (!bound) {
-    throw new SopError('auth.unknown-login', `the login "${printable(login)}" is bound to no user of ${office.store.path}`, { data: { login, file: office.store.path, named: who.user ?? null } });
+    // A store made before logins has none bound: its administrator claims theirs first (sop user claim).
+    const noneBound = office.store.listUsers().every((u) => u.login === null);
+    throw new SopError('auth.unknown-login', `the login "${printable(login)}" is bound to no user of ${office.store.path}${noneBound ? ' (no login is bound to anyone there yet)' : ''}`, {
+      data: { login, file: office.store.path, named: who.user ?? null, noneBound },
+    });
   }
   if (who.user !== undefined && who.user !== bound.name) {
     throw new SopError('auth.not-you', `the login "${printable(login)}" is ${bound.name}; acting as "${printable(who.user)}" is refused`, {

@@ -75,6 +75,34 @@ export function initDatabase(ctx: Context, admin: string, options: { login?: str
 }
 
 /**
+ * `user claim`: on a store where no OS login is bound to anyone (one made
+ * before logins, by migration 004, or by a program), binds the OS login
+ * running it to an administrator, who can then bind everyone else's. The
+ * first binding only: once any login is bound, logins are bound by an
+ * administrator (`auth.logins-bound`). Recorded as the administrator's own
+ * change through that login, which verify accepts as the first binding.
+ */
+export function claimFirstLogin(ctx: Context, admin: string): User {
+  const claimed = ctx.claimed;
+  if (claimed.via !== 'os-login' || !claimed.osUser) {
+    throw new SopError('auth.not-allowed', 'only an OS login claims an administrator (the CLI on the store file)', { data: { action: 'claim' } });
+  }
+  assertLogin(claimed.osUser);
+  const store = ctx.store;
+  const bound = store.listUsers().find((u) => u.login !== null);
+  if (bound) {
+    throw new SopError('auth.logins-bound', `logins are bound on ${store.path} already (${bound.name}'s is "${bound.login}"): an administrator binds yours`, {
+      data: { file: store.path, login: claimed.osUser },
+    });
+  }
+  const user = store.getUser(admin);
+  if (!user) throw new SopError('store.unknown-user', `no user ${admin}`, { data: { user: admin } });
+  if (!user.isAdmin) throw new SopError('auth.not-admin', `${admin} is not an administrator: only an administrator's login may be claimed first`, { data: { user: admin, action: 'claim a login' } });
+  const by: ActorMeta = { user: admin, via: 'os-login', osUser: claimed.osUser };
+  return ctx.writes.bindLogin(admin, claimed.osUser, by);
+}
+
+/**
  * The person the use case acts for, who must be registered: the one acting,
  * or, in an administrator's emergency action, the one it is done for (the
  * administrator must be one, and give a reason: see actingUser).

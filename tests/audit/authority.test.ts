@@ -12,10 +12,10 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { VerifyReport } from '../../engine/index.js';
 import { fileURLToPath } from 'node:url';
-import type { ActorMeta } from '../../engine/events.js';
+import type { ActorMeta, UserChange } from '../../engine/events.js';
 import { checkSopFile } from '../../engine/definition/load.js';
 import type { Delegation } from '../../engine/machine/authority.js';
-import { completionAllowed, type AuthorityView, type UserState } from '../../engine/audit/authority-check.js';
+import { completionAllowed, userChangeAllowed, type AuthorityView, type UserState } from '../../engine/audit/authority-check.js';
 import { buildAuditFixture, copyStore, type AuditFixture } from './fixture.js';
 import { dropGuards, entries, laterClock, openCopy, rewriteEntry } from './trust-helpers.js';
 import { officeWith } from '../helpers/engine.js';
@@ -188,7 +188,7 @@ describe('The rule for a completion by a deputy (Plt./Plh.), on its own', () => 
   const holder: UserState = { admin: false, maintainer: false, roles: ['petugas'], login: null };
   const deputy: UserState = { admin: false, maintainer: false, roles: [], login: null };
   const delegation: Delegation = { id: 'd1', role: 'petugas', holder: 'rina', deputy: 'andi', title: 'Plh.', startsAt: '2026-11-01T00:00:00Z', endsAt: '2026-11-08T00:00:00Z', endedAt: null };
-  const view = (ds: Delegation[]): AuthorityView => ({ user: (n) => (n === 'rina' ? holder : n === 'andi' ? deputy : undefined), delegations: () => ds, anyone: () => true });
+  const view = (ds: Delegation[]): AuthorityView => ({ user: (n) => (n === 'rina' ? holder : n === 'andi' ? deputy : undefined), delegations: () => ds, anyone: () => true, anyLogin: () => true });
   const recorded = { user: 'andi', deputy: { title: 'Plh.' as const, for: 'rina', delegation: 'd1' } };
   const done = (at: string, d: Delegation[] = [delegation], by: ActorMeta = recorded) => completionAllowed({ def, step, by, at, assignments: { pemohon: 'sari' }, done: [] }, view(d));
 
@@ -208,11 +208,28 @@ describe('The rule for a completion by a deputy (Plt./Plh.), on its own', () => 
 
   it("applies separation of duties as the runtime does: the Pemohon of the case may not do the office's step", () => {
     const sari: UserState = { admin: false, maintainer: false, roles: ['petugas'], login: null };
-    const v: AuthorityView = { user: (n) => (n === 'sari' ? sari : undefined), delegations: () => [], anyone: () => true };
+    const v: AuthorityView = { user: (n) => (n === 'sari' ? sari : undefined), delegations: () => [], anyone: () => true, anyLogin: () => true };
     const third = def.steps[2]!;
     expect(completionAllowed({ def, step: third, by: { user: 'sari' }, at: '2026-11-03T02:00:00Z', assignments: { pemohon: 'sari' }, done: [] }, v)).toMatchObject({
       ok: false,
       why: expect.stringContaining('separation of duties'),
     });
+  });
+});
+
+describe('The rule for claiming the first login (sop user claim), on its own', () => {
+  const admin: UserState = { admin: true, maintainer: true, roles: [], login: null };
+  const clerk: UserState = { admin: false, maintainer: false, roles: [], login: null };
+  const view = (anyLogin: boolean): AuthorityView => ({ user: (n) => (n === 'admin' ? admin : n === 'sari' ? clerk : undefined), delegations: () => [], anyone: () => true, anyLogin: () => anyLogin });
+  const claim = (user: string, login: string, osUser: string): UserChange => ({ action: 'bind-login', user, login, by: { user, via: 'os-login', osUser } });
+
+  it('allows an administrator to bind the login they act through while no login is bound to anyone', () => {
+    expect(userChangeAllowed(claim('admin', 'siti', 'siti'), view(false))).toEqual({ ok: true });
+  });
+
+  it('refuses it once any login is bound, for someone who is not an administrator, and for a login other than the one acting', () => {
+    expect(userChangeAllowed(claim('admin', 'siti', 'siti'), view(true))).toMatchObject({ ok: false, why: expect.stringContaining('which was not bound to anyone') });
+    expect(userChangeAllowed(claim('sari', 'sari', 'sari'), view(false))).toMatchObject({ ok: false });
+    expect(userChangeAllowed(claim('admin', 'budi', 'siti'), view(false))).toMatchObject({ ok: false });
   });
 });
