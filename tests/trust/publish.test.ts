@@ -86,7 +86,9 @@ describe('Given an office with nothing published, its administrator, dian (a mai
       by: { user: 'dian', via: 'program', osUser: 'tester' },
       request: expect.stringMatching(/^[0-9a-f]{32}$/),
     });
-    expect((await office.engine.definitions.published('pengecualian-smki')).sops).toEqual([{ ...p, inEffect: true }]);
+    expect((await office.engine.definitions.published('pengecualian-smki')).sops).toEqual([
+      { ...p, number: 'B-434/DISKOMINFO/000.6/08/2025', name: 'Pengecualian Penerapan SMKI', inEffect: true, state: 'in-effect' },
+    ]);
   });
 
   it('when the administrator publishes another, then it is done too, recorded as theirs', async () => {
