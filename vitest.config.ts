@@ -9,6 +9,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     globalSetup: ['tests/setup/generate-validator.ts'],
+    // The CLI's own state (steps shown, server credentials) in folders of each test file, not the home.
+    setupFiles: ['tests/setup/private-state.ts'],
     // No time limit on a test or a hook: how long one takes depends on what else the machine runs,
     // never on whether it passes. A hang is a bug, and the CI job's own limit ends it.
     testTimeout: 0,

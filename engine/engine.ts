@@ -537,7 +537,14 @@ export class Audit {
   /** The key file to sign with; when `create` and there is none, an administrator's first use creates it (and the key). */
   private keyFile(keys: typeof import('./runtime/keys.js'), keyFile: string | undefined, create: boolean): string {
     const file = keys.keyFileOf(this.ctx, keyFile);
-    if (create && !keys.keyFileExists(file) && keys.keysInUse(this.ctx).length === 0 && keys.actingAsAdmin(this.ctx)) this.makeKey(keys, file, false, undefined);
+    if (create && !keys.keyFileExists(file) && keys.keysInUse(this.ctx).length === 0 && keys.actingAsAdmin(this.ctx)) {
+      try {
+        this.makeKey(keys, file, false, undefined);
+      } catch (e) {
+        // Another first use (two exports at once) made the key between the look above and the write: sign with theirs.
+        if (!hasCode(e, 'key.exists')) throw e;
+      }
+    }
     return file;
   }
 

@@ -124,7 +124,11 @@ export function recordKey(ctx: Context, pair: SigningKeyPair, rotate: boolean): 
   const by = actorMeta(ctx);
   const old = keysInUse(ctx);
   if (!rotate && old.length > 0) throw new SopError('key.exists', `${ctx.store.path} has the signing key ${old[0]!.id} in use already; rotate it to make a new one`, { data: { key: old[0]!.id } });
-  const key = tx.addSigningKey({ id: pair.id, publicKey: pair.publicKey, algorithm: pair.algorithm }, by);
+  const key = tx.addSigningKey(
+    { id: pair.id, publicKey: pair.publicKey, algorithm: pair.algorithm },
+    by,
+    old.map((k) => k.id),
+  );
   const retired = old.map((k) => tx.retireSigningKey(k.id, by));
   return { key, retired };
 }

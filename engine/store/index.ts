@@ -84,8 +84,8 @@ export interface WriteTx {
   delegate(delegation: Omit<Delegation, 'endedAt'>, by: ActorMeta): Delegation;
   /** Ends a delegation now: an `end-delegation` user entry. */
   endDelegation(id: string, by: ActorMeta): Delegation;
-  /** Adds a signing key's public part (a `key-add` entry); `by` is the administrator. */
-  addSigningKey(key: { id: string; publicKey: string; algorithm: 'ed25519' }, by: ActorMeta): SigningKey;
+  /** Adds a signing key's public part (a `key-add` entry); `by` is the administrator, `inUse` the keys in use as read before (checked again under the lock). */
+  addSigningKey(key: { id: string; publicKey: string; algorithm: 'ed25519' }, by: ActorMeta, inUse: readonly string[]): SigningKey;
   /** Retires a signing key (a `key-retire` entry). */
   retireSigningKey(id: string, by: ActorMeta): SigningKey;
 }
@@ -327,7 +327,7 @@ export class Store {
       revokeToken: (id) => run(() => this.tokens.revoke(id, this.now())),
       delegate: (delegation, by) => run(() => this.delegationRows.add(delegation, by, request)),
       endDelegation: (id, by) => run(() => this.delegationRows.endNow(id, by, request)),
-      addSigningKey: (key, by) => run(() => this.keys.add(key, by, request)),
+      addSigningKey: (key, by, inUse) => run(() => this.keys.add(key, by, inUse, request)),
       retireSigningKey: (id, by) => run(() => this.keys.retireKey(id, by, request)),
     };
   }

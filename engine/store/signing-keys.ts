@@ -49,9 +49,22 @@ export class SigningKeys {
     this.selectOne = db.prepare(`${select} WHERE k.id = ?`);
   }
 
-  /** Adds a key (call inside a write transaction); `by` is the administrator. */
-  add(key: { id: string; publicKey: string; algorithm: 'ed25519' }, by: ActorMeta, request: string | undefined): SigningKey {
+  /**
+   * Adds a key (call inside a write transaction); `by` is the administrator.
+   * `inUse` are the ids of the keys in use as the caller read them, before
+   * the write lock: checked again under it, so that two first uses at the
+   * same moment do not both put a key in use (`key.exists`).
+   */
+  add(key: { id: string; publicKey: string; algorithm: 'ed25519' }, by: ActorMeta, inUse: readonly string[], request: string | undefined): SigningKey {
     if (this.selectOne.get(key.id) !== undefined) throw new SopError('key.exists', `the signing key ${key.id} is in the store already`, { data: { key: key.id } });
+    const now = this.list()
+      .filter((k) => k.retiredSeq === null)
+      .map((k) => k.id);
+    if (now.join(',') !== inUse.join(',')) {
+      throw new SopError('key.exists', `the signing keys in use changed while this ran (now: ${now.join(', ') || 'none'}): another command made or rotated one at the same moment`, {
+        data: { key: now.at(-1) ?? null },
+      });
+    }
     const change: UserChange = { action: 'key-add', user: by.user, key: { id: key.id, publicKey: key.publicKey, algorithm: key.algorithm }, by };
     const seq = this.log.append('user', null, null, this.now(), change, request);
     this.insert.run(key.id, key.publicKey, seq);

@@ -98,21 +98,23 @@ export const hostile = fc.oneof(
  * The commands with a hostile value in one slot, and the OS login each runs
  * as (the person bound to it acts; none for what only reads, and for init,
  * refused on a store that is not empty whoever runs it). `inst` is an
- * instance at step 1 made for the case.
+ * instance at step 1 made for the case; advance names that step (`--step`),
+ * as a person who was shown nothing of it must, so the hostile value is what
+ * it is judged on.
  */
 export const commands: [name: string, login: string | undefined, build: (v: string, inst: string) => string[]][] = [
   ['start --title', 'sari', (v) => ['start', 'pengecualian-smki', '--title', v]],
   ['start --assign', 'sari', (v) => ['start', 'pengecualian-smki', '--assign', `pemohon=${v}`]],
   ['start <sop>', 'sari', (v) => ['start', v]],
-  ['advance --note', 'sari', (v, i) => ['advance', i, '--output', 'surat-permohonan=Surat', '--note', v]],
-  ['advance --output value', 'sari', (v, i) => ['advance', i, '--output', `surat-permohonan=${v}`]],
-  ['advance --output id', 'sari', (v, i) => ['advance', i, '--output', `${v}=Surat`]],
-  ['advance --output whole', 'sari', (v, i) => ['advance', i, '--output', v]],
-  ['advance --choice', 'sari', (v, i) => ['advance', i, '--output', 'surat-permohonan=Surat', '--choice', v]],
+  ['advance --note', 'sari', (v, i) => ['advance', i, '--step', 'pengajuan-permohonan', '--output', 'surat-permohonan=Surat', '--note', v]],
+  ['advance --output value', 'sari', (v, i) => ['advance', i, '--step', 'pengajuan-permohonan', '--output', `surat-permohonan=${v}`]],
+  ['advance --output id', 'sari', (v, i) => ['advance', i, '--step', 'pengajuan-permohonan', '--output', `${v}=Surat`]],
+  ['advance --output whole', 'sari', (v, i) => ['advance', i, '--step', 'pengajuan-permohonan', '--output', v]],
+  ['advance --choice', 'sari', (v, i) => ['advance', i, '--step', 'pengajuan-permohonan', '--output', 'surat-permohonan=Surat', '--choice', v]],
   ['advance --step', 'sari', (v, i) => ['advance', i, '--output', 'surat-permohonan=Surat', '--step', v]],
-  ['advance --expect-version', 'sari', (v, i) => ['advance', i, '--output', 'surat-permohonan=Surat', '--expect-version', v]],
-  ['advance <instance>', 'sari', (v) => ['advance', v, '--output', 'surat-permohonan=Surat']],
-  ['advance --as', 'sari', (v, i) => ['advance', i, '--as', v, '--output', 'surat-permohonan=Surat']],
+  ['advance --expect-version', 'sari', (v, i) => ['advance', i, '--step', 'pengajuan-permohonan', '--output', 'surat-permohonan=Surat', '--expect-version', v]],
+  ['advance <instance>', 'sari', (v) => ['advance', v, '--step', 'pengajuan-permohonan', '--output', 'surat-permohonan=Surat']],
+  ['advance --as', 'sari', (v, i) => ['advance', i, '--step', 'pengajuan-permohonan', '--as', v, '--output', 'surat-permohonan=Surat']],
   ['cancel --reason', 'sari', (v, i) => ['cancel', i, '--reason', v]],
   ['user add <name>', 'admin', (v) => ['user', 'add', v]],
   ['user add --role', 'admin', (v) => ['user', 'add', 'calon', '--role', v]],
@@ -122,12 +124,12 @@ export const commands: [name: string, login: string | undefined, build: (v: stri
   ['user add --login', 'admin', (v) => ['user', 'add', 'calon', '--login', v]],
   ['user bind <login>', 'admin', (v) => ['user', 'bind', 'andi', v]],
   ['user profile --full-name', 'sari', (v) => ['user', 'profile', 'sari', '--full-name', v]],
-  ['--on-behalf-of', 'admin', (v, i) => ['advance', i, '--on-behalf-of', v, '--emergency-reason', 'Darurat', '--output', 'surat-permohonan=Surat']],
-  ['--emergency-reason', 'admin', (v, i) => ['advance', i, '--on-behalf-of', 'sari', '--emergency-reason', v, '--output', 'surat-permohonan=Surat']],
+  ['--on-behalf-of', 'admin', (v, i) => ['advance', i, '--step', 'pengajuan-permohonan', '--on-behalf-of', v, '--emergency-reason', 'Darurat', '--output', 'surat-permohonan=Surat']],
+  ['--emergency-reason', 'admin', (v, i) => ['advance', i, '--step', 'pengajuan-permohonan', '--on-behalf-of', 'sari', '--emergency-reason', v, '--output', 'surat-permohonan=Surat']],
   ['publish <sop>', 'admin', (v) => ['publish', v]],
   ['publish --effective', 'admin', (v) => ['publish', 'pengecualian-smki', '--effective', v]],
   ['init --admin', undefined, (v) => ['init', '--admin', v]],
-  ['--request-id', 'sari', (v, i) => ['advance', i, '--output', 'surat-permohonan=Surat', '--request-id', v]],
+  ['--request-id', 'sari', (v, i) => ['advance', i, '--step', 'pengajuan-permohonan', '--output', 'surat-permohonan=Surat', '--request-id', v]],
   ['status <instance>', undefined, (v) => ['status', v]],
   ['history <instance>', undefined, (v) => ['history', v, '--json']],
   ['output <output-id>', undefined, (v, i) => ['output', i, v]],

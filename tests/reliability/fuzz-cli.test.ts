@@ -84,7 +84,7 @@ describe('Given hostile values in every slot of the commands', () => {
     const inst = await freshInstance(sari);
     const note = "Catatan: ' OR '1'='1; DELETE FROM blobs; -- \"selesai\"";
     const content = "Surat'); DROP TABLE instances; --";
-    const r = await run(['advance', inst, '--output', `surat-permohonan=${content}`, '--note', note], 'sari');
+    const r = await run(['advance', inst, '--step', 'pengajuan-permohonan', '--output', `surat-permohonan=${content}`, '--note', note], 'sari');
     expect(r.code, r.stderr).toBe(0);
     expect((await sari.instances.output(inst, 'surat-permohonan')).content.toString('utf8')).toBe(content);
     const history = JSON.parse((await run(['history', inst, '--json'])).stdout);
@@ -102,7 +102,7 @@ describe('Given sop output --to and sop export --out pointing anywhere', () => {
 
   it('when sop output --to or sop export --out names a device, a folder, a missing folder or an existing file, then it is written or refused cleanly, and nothing in the store changes', async () => {
     const inst = await freshInstance(sari);
-    expect((await run(['advance', inst, '--output', 'surat-permohonan=Isi'], 'sari')).code).toBe(0);
+    expect((await run(['advance', inst, '--step', 'pengajuan-permohonan', '--output', 'surat-permohonan=Isi'], 'sari')).code).toBe(0);
     const targets = ['/dev/full', '/dev/null', dir, join(dir, 'tidak', 'ada', 'berkas.txt'), secretFile, join(dir, 'baru.txt'), '/proc/self/mem', ''];
     for (const target of targets) {
       for (const args of [

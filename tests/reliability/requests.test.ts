@@ -138,16 +138,18 @@ describe('Given a new database, each changing command run twice with the same re
   });
 
   it('sop advance: the retry prints the same status (with --json, the same JSON), even after the instance moved on', async () => {
-    const first = await expectAppliedOnce(['advance', instance, '--output', 'surat-permohonan=Surat Permohonan', '--json'], 'req-step-1', { code: 0, entries: 1 }, 'sari');
+    const step1 = ['advance', instance, '--step', 'pengajuan-permohonan', '--output', 'surat-permohonan=Surat Permohonan', '--json'];
+    const first = await expectAppliedOnce(step1, 'req-step-1', { code: 0, entries: 1 }, 'sari');
     expect(JSON.parse(first.stdout)).toMatchObject({ version: 2, current: [{ step: 'analisis-resiko' }] });
-    await cli(['advance', instance, '--output', 'daftar-resiko=Daftar', '--request-id', 'req-step-2'], 'andi');
+    const moved = await cli(['advance', instance, '--step', 'analisis-resiko', '--output', 'daftar-resiko=Daftar', '--request-id', 'req-step-2'], 'andi');
+    expect(moved.code, moved.stderr).toBe(0);
     // Long after: the answer is still the first one, not today's status.
-    const later = await cli(['advance', instance, '--output', 'surat-permohonan=Surat Permohonan', '--json', '--request-id', 'req-step-1'], 'sari');
+    const later = await cli([...step1, '--request-id', 'req-step-1'], 'sari');
     expect(later).toEqual(first);
   });
 
   it('a refusal that was recorded in the history: the retry gives the same refusal (exit 1) and records no second one', async () => {
-    const first = await expectAppliedOnce(['advance', instance, '--choice', 'setuju'], 'req-refused', { code: 1, entries: 1 }, 'sari');
+    const first = await expectAppliedOnce(['advance', instance, '--step', 'persetujuan-permohonan', '--choice', 'setuju'], 'req-refused', { code: 1, entries: 1 }, 'sari');
     expect(first.stderr).toMatch(/\[auth\.not-actor\]/);
     expect(JSON.parse(tables().log.at(-1)!.payload)).toMatchObject({ type: 'refused', request: 'req-refused' });
   });

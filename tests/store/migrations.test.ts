@@ -154,7 +154,7 @@ describe('Given a refusal recorded by sop 0.1, whose answer kept a hint and an e
     const file = join(tempDir(), 'sop.db');
     const office = await officeWith(file, { sari: [], eko: [] });
     const { id } = await office.as('sari').instances.start('pengecualian-smki');
-    const attempt = { outputs: [{ id: 'surat-permohonan', value: 'Surat' }] };
+    const attempt = { step: 'pengajuan-permohonan', outputs: [{ id: 'surat-permohonan', value: 'Surat' }] };
     // Today's refusal gives the fingerprint and the log entry the old record points at.
     const refused = await office
       .as('eko')
@@ -200,7 +200,7 @@ describe('Given a refusal recorded by sop 0.1, whose answer kept a hint and an e
     const { file, id, message, log } = await storeWithOldRecord();
     let stdout = '';
     let stderr = '';
-    const args = ['advance', id, '--output', 'surat-permohonan=Surat', '--request-id', 'lama', '--db', file, '--sops', SOPS];
+    const args = ['advance', id, '--step', 'pengajuan-permohonan', '--output', 'surat-permohonan=Surat', '--request-id', 'lama', '--db', file, '--sops', SOPS];
     const code = await asOsLogin('eko', () => run(args, { out: (t) => (stdout += t), err: (t) => (stderr += t), width: 80 }));
     expect(code).toBe(1);
     expect(stdout).toBe('');

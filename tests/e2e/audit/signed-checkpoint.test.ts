@@ -17,7 +17,8 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { entryHash } from '../../../engine/store/chain.js';
-import { sop, STACK_TRACE, SOPS, tempDir } from '../../helpers/cli.js';
+import { sop, spawnSopTogether, STACK_TRACE, SOPS, tempDir } from '../../helpers/cli.js';
+import { officeWith } from '../../helpers/engine.js';
 import { dropGuards, entries, rewriteEntry } from '../../audit/trust-helpers.js';
 
 interface Report {
@@ -60,10 +61,12 @@ beforeAll(() => {
   ok('admin', 'user', 'add', 'andi', '--login', 'andi', '--role', 'pengelola-tim-teknis');
   ok('admin', 'user', 'add', 'rina', '--login', 'rina', '--role', 'kepala-bidang-persandian');
   instance = (JSON.parse(ok('sari', 'start', 'pengecualian-smki', '--title', 'Pengecualian server lama', '--json')) as { id: string }).id;
-  ok('sari', 'advance', instance, '--output', 'surat-permohonan=Surat permohonan');
+  ok('sari', 'advance', instance, '--step', 'pengajuan-permohonan', '--output', 'surat-permohonan=Surat permohonan');
   // A refused attempt: sari does not hold the role of the next step.
-  expect(as('sari', 'advance', instance, '--output', 'daftar-resiko=Daftar').code).toBe(1);
-  ok('andi', 'advance', instance, '--output', 'daftar-resiko=Daftar resiko');
+  const refused = as('sari', 'advance', instance, '--step', 'analisis-resiko', '--output', 'daftar-resiko=Daftar');
+  expect(refused.code, refused.stderr).toBe(1);
+  expect(refused.stderr).toContain('[auth.not-actor]');
+  ok('andi', 'advance', instance, '--step', 'analisis-resiko', '--output', 'daftar-resiko=Daftar resiko');
 });
 
 describe('Given a store without a signing key', () => {
@@ -244,5 +247,26 @@ describe('Given the bundle of the instance, exported by the administrator: its h
     expect(code).toBe(1);
     expect(report.breaks.map((b) => b.code)).toEqual(['checkpoint.signature']);
     expect(report.signedHead).toMatchObject({ ok: false });
+  });
+});
+
+describe('Given a store without a signing key, and eight first uses by the administrator at the same moment', () => {
+  it('when exports and checkpoints race to create the key, then each succeeds (exit 0), one key is made, and what they signed holds', async () => {
+    const raceDir = tempDir('sop-signed-race-');
+    const file = join(raceDir, 'sop.db');
+    const office = await officeWith(file, { sari: [] });
+    await office.as('sari').instances.start('pengecualian-smki');
+    await office.close();
+    const args = (...a: string[]) => ({ args: ['--db', file, '--sops', SOPS, ...a], options: { login: 'admin' } });
+    // Each sees no key and makes one; the log must take the first only, and the others sign with it.
+    const runs = await spawnSopTogether([...['a', 'b', 'c', 'd'].map((n) => args('export', '--all', '--out', join(raceDir, `${n}.sopbundle`))), ...['1', '2', '3', '4'].map(() => args('checkpoint'))]);
+    for (const r of runs) {
+      expect(r.stderr, r.stderr).not.toMatch(STACK_TRACE);
+      expect(r.code, `sop ${r.args.join(' ')}\n${r.stderr}`).toBe(0);
+    }
+    const keys = JSON.parse(sop(['key', 'list', '--db', file, '--json'], { login: 'admin' }).stdout) as unknown[];
+    expect(keys).toHaveLength(1);
+    expect(verify(file).report).toMatchObject({ ok: true, breaks: [] });
+    for (const r of runs.filter((x) => x.args.includes('checkpoint'))) expect(verify(file, '--checkpoint', r.stdout.trim()).code).toBe(0);
   });
 });

@@ -20,7 +20,7 @@ describe('Given an instance started on revision 1 of its SOP', () => {
     expect(run(['publish', '--all']).code).toBe(0);
     expect(run(['user', 'add', 'tono', '--login', 'tono', '--role', 'pengelola-tim-teknis']).code).toBe(0);
     const id = JSON.parse(run(['start', 'pengecualian-smki', '--json']).stdout).id;
-    expect(run(['advance', id, '--output', 'surat-permohonan=Surat']).code).toBe(0);
+    expect(run(['advance', id, '--step', 'pengajuan-permohonan', '--output', 'surat-permohonan=Surat']).code).toBe(0);
     const before = JSON.parse(run(['status', id, '--json']).stdout);
     expect(before.newerRevision).toBeNull();
     const replayBefore = JSON.parse(run(['replay', id, '--json']).stdout);
@@ -61,10 +61,10 @@ describe('Given an instance started on revision 1 of its SOP', () => {
     expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, breaks: [] });
 
     // The old output id still completes the step; the new one is unknown to this instance.
-    const wrong = run(['advance', id, '--output', 'daftar-risiko=x'], 'tono');
+    const wrong = run(['advance', id, '--step', 'analisis-resiko', '--output', 'daftar-risiko=x'], 'tono');
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('[output.unknown]');
-    expect(run(['advance', id, '--output', 'daftar-resiko=Risiko rendah'], 'tono').code).toBe(0);
+    expect(run(['advance', id, '--step', 'analisis-resiko', '--output', 'daftar-resiko=Risiko rendah'], 'tono').code).toBe(0);
 
     // A new instance uses revision 2.
     const fresh = JSON.parse(run(['start', 'pengecualian-smki', '--json']).stdout).id;

@@ -114,20 +114,20 @@ describe('Given a new office database', () => {
   it('sop advance completes the step with its output, from text and from a file', () => {
     const letter = join(dir, 'surat.txt');
     writeFileSync(letter, 'Surat Permohonan Pengecualian SMKI\n');
-    const r = run(['advance', id, '--output', `surat-permohonan=@${letter}`, '--note', 'Diajukan lewat surat resmi'], 'budi');
+    const r = run(['advance', id, '--step', 'pengajuan-permohonan', '--output', `surat-permohonan=@${letter}`, '--note', 'Diajukan lewat surat resmi'], 'budi');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('completed pengajuan-permohonan');
     expect(r.stdout).toContain('next: step 2 Menganalisis Resiko Pengecualian (Pengelola/Tim Teknis)');
-    const two = run(['advance', id, '--output', 'daftar-resiko=Risiko rendah; sistem terisolasi', '--json'], 'tono');
+    const two = run(['advance', id, '--step', 'analisis-resiko', '--output', 'daftar-resiko=Risiko rendah; sistem terisolasi', '--json'], 'tono');
     expect(two.code).toBe(0);
     expect(JSON.parse(two.stdout).current[0]).toMatchObject({ step: 'persetujuan-permohonan', choices: ['setuju', 'tidak-setuju'] });
   });
 
   it('a decision takes --choice by id or by label', () => {
-    const none = run(['advance', id], 'rina');
+    const none = run(['advance', id, '--step', 'persetujuan-permohonan'], 'rina');
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('[choice.required]');
-    const r = run(['advance', id, '--choice', 'Setuju'], 'rina');
+    const r = run(['advance', id, '--step', 'persetujuan-permohonan', '--choice', 'Setuju'], 'rina');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('completed persetujuan-permohonan (setuju)');
   });

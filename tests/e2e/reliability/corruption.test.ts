@@ -74,8 +74,8 @@ const writes = (): [login: string, args: string[]][] => [
   ['admin', ['user', 'grant', 'sari', 'kepala-bidang-persandian']],
   ['admin', ['publish', 'pengecualian-smki', '--effective', '2026-11-01']],
   ['sari', ['start', 'pengecualian-smki']],
-  ['rina', ['advance', fixture.atDecision, '--choice', 'setuju']],
-  ['sari', ['advance', fixture.fresh, '--output', 'surat-permohonan=Surat baru']],
+  ['rina', ['advance', fixture.atDecision, '--step', 'persetujuan-permohonan', '--choice', 'setuju']],
+  ['sari', ['advance', fixture.fresh, '--step', 'pengajuan-permohonan', '--output', 'surat-permohonan=Surat baru']],
   ['sari', ['cancel', fixture.fresh, '--reason', 'Dibatalkan']],
 ];
 

@@ -13,10 +13,13 @@
  * then the killed command is run again with the same --request-id, as a
  * script would after a crash: it must succeed, and be in the log once.
  *
- * Each command runs as the OS login of the person it is (operator, or the
- * administrator), bound to them at set-up: in direct file mode the login
- * is who acts. The test stands the login in (os-login-preload.cjs for a
- * process, asLogin in this one).
+ * Each command runs as the OS login of the person it is (the applicant who
+ * starts instances and does the steps of the person of the case, the
+ * operator who does the steps of the roles, or the administrator), bound to
+ * them at set-up: in direct file mode the login is who acts. Two people,
+ * not one: the person of a case may not do another actor's step of it
+ * (separation of duties). The test stands the login in
+ * (os-login-preload.cjs for a process, asLogin in this one).
  *
  * Used by tests/e2e/reliability/crash.test.ts (a few hundred kills in
  * npm run test:e2e) and by tests/long/crash-soak.mjs (thousands, by hand).
@@ -43,7 +46,7 @@ const { verifyStore } = await import(join(ROOT, 'dist', 'engine', 'audit', 'veri
 const { run } = await import(join(ROOT, 'dist', 'cli', 'program.js'));
 
 const ADMIN = 'admin';
-/** Every standing role of the seeds: each lane's operator holds them all, and is the person of the case of what it starts. */
+/** Every standing role of the seeds: each lane's operator holds them all; the applicant holds none, and is the person of the case of what it starts. */
 const ROLES = ['pengelola-tim-teknis', 'kepala-bidang-persandian', 'administrator', 'kepala-bidang-aptika'];
 const SEEDS = ['pengecualian-smki', 'implementasi-security-patch', 'pengelolaan-akses-pengguna'];
 /** At decisions, the exits that keep an instance going (through its loops) more often than not. */
@@ -76,7 +79,7 @@ export async function crashRun(options) {
     // An output of 256 KiB makes some writes long enough to be killed in the middle of them.
     writeFileSync(payload, randomBytes(256 * 1024));
     timing ??= await calibrate(db, dir);
-    const state = { user: 'operator', spare: 'cadangan', spareHas: false, instances: [] };
+    const state = { user: 'operator', applicant: 'pemohon', spare: 'cadangan', spareHas: false, instances: [] };
     while (remaining > 0) {
       const command = await nextCommand(db, state, payload);
       const killAt = killPoint(timing);
@@ -138,13 +141,14 @@ async function withEngine(db, user, fn, create = false) {
   }
 }
 
-/** The administrator (bound to the login admin), the seeds and their calendar published, the operator and a spare, each bound to a login of their name. */
+/** The administrator (bound to the login admin), the seeds and their calendar published, the operator, the applicant and a spare, each bound to a login of their name. */
 async function setUp(db) {
   await withEngine(db, ADMIN, (e) => e.people.init(ADMIN, { login: ADMIN }), true);
   await withEngine(db, ADMIN, async (e) => {
     for (const sop of SEEDS) await e.definitions.publish(sop);
     await e.definitions.publishCalendar();
     await e.people.add('operator', { roles: ROLES, login: 'operator' });
+    await e.people.add('pemohon', { login: 'pemohon' });
     await e.people.add('cadangan', { login: 'cadangan' });
   });
 }
@@ -182,7 +186,7 @@ async function nextCommand(db, state, payload) {
     return {
       kind: 'start',
       requestId: rid,
-      login: state.user,
+      login: state.applicant,
       argv: ['start', sop, '--title', `Uji crash ${counter}`, '--request-id', rid, '--json'],
       after: () => {
         const id = recordedAnswer(db, rid)?.ok?.id;
@@ -206,7 +210,7 @@ async function nextCommand(db, state, payload) {
   const id = active[Math.floor(Math.random() * active.length)];
   if (roll < 0.2) {
     const rid = requestId('cancel');
-    return { kind: 'cancel', requestId: rid, login: state.user, argv: ['cancel', id, '--reason', 'Dibatalkan saat uji crash', '--request-id', rid] };
+    return { kind: 'cancel', requestId: rid, login: state.applicant, argv: ['cancel', id, '--reason', 'Dibatalkan saat uji crash', '--request-id', rid] };
   }
   const st = statuses.find((s) => s.id === id);
   const step = st.current[0];
@@ -220,7 +224,8 @@ async function nextCommand(db, state, payload) {
     else argv.push('--output', `${o.id}=${o.name} ${randomBytes(8).toString('hex')}`);
   }
   if (Math.random() < 0.3) argv.push('--note', `Catatan "uji" ${counter}; DROP TABLE log; --`);
-  return { kind: 'advance', requestId: rid, login: state.user, argv, input, secret: input !== '' };
+  // A step of the person of the case is theirs (the applicant); a step of a role, the operator's.
+  return { kind: 'advance', requestId: rid, login: step.assignee ?? state.user, argv, input, secret: input !== '' };
 }
 
 // --- running and killing -----------------------------------------------------

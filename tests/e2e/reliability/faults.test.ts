@@ -123,7 +123,7 @@ describe('Given a store whose file is read-only for the person running sop', () 
     const bytes = readFileSync(db);
     for (const [login, args] of [
       ['admin', ['user', 'add', 'budi']],
-      ['sari', ['advance', instance, '--output', 'surat-permohonan=Surat']],
+      ['sari', ['advance', instance, '--step', 'pengajuan-permohonan', '--output', 'surat-permohonan=Surat']],
       ['sari', ['start', 'pengecualian-smki']],
     ] as const) {
       const r = cli([...args, '--db', db, '--sops', SOPS], { unprivileged: true, login });
@@ -182,12 +182,12 @@ describe('Given a full disk', () => {
     const { db } = storeCopy('file-size-limit');
     const before = rows(db);
     const limitKb = Math.ceil(statSync(db).size / 1024) + 256;
-    const r = cli(['advance', instance, '--output', `surat-permohonan=@${big}`, '--db', db, '--sops', SOPS], { limitKb, login: 'sari' });
+    const r = cli(['advance', instance, '--step', 'pengajuan-permohonan', '--output', `surat-permohonan=@${big}`, '--db', db, '--sops', SOPS], { limitKb, login: 'sari' });
     expectClearError(r, 'store.io-error', /the store .*sop\.db could not be read or written .*; nothing was written/);
     expect(r.stderr).toMatch(/hint: the disk may be full, over a file size limit \(ulimit -f\)/);
     await expectUnchanged(db, before);
     // Once there is room, the same command goes through.
-    const ok = cli(['advance', instance, '--output', `surat-permohonan=@${big}`, '--db', db, '--sops', SOPS], { login: 'sari' });
+    const ok = cli(['advance', instance, '--step', 'pengajuan-permohonan', '--output', `surat-permohonan=@${big}`, '--db', db, '--sops', SOPS], { login: 'sari' });
     expect(ok.code, ok.stderr).toBe(0);
   });
 
@@ -196,7 +196,7 @@ describe('Given a full disk', () => {
     const db = join(tmpfs, 'sop.db');
     copyFileSync(pristine, db);
     const before = rows(db);
-    const r = cli(['advance', instance, '--output', `surat-permohonan=@${big}`, '--db', db, '--sops', SOPS], { login: 'sari' });
+    const r = cli(['advance', instance, '--step', 'pengajuan-permohonan', '--output', `surat-permohonan=@${big}`, '--db', db, '--sops', SOPS], { login: 'sari' });
     expectClearError(r, 'store.full', /the disk holding the store .*sop\.db is full; nothing was written/);
     expect(r.stderr).toMatch(/hint: free some space on that disk/);
     await expectUnchanged(db, before);
@@ -212,7 +212,7 @@ describe('Given a store written by a newer sop (a schema version above this one)
     const bytes = readFileSync(db);
     for (const [login, args] of [
       ['admin', ['user', 'add', 'budi']],
-      ['sari', ['advance', instance, '--output', 'surat-permohonan=x']],
+      ['sari', ['advance', instance, '--step', 'pengajuan-permohonan', '--output', 'surat-permohonan=x']],
       ['sari', ['list']],
     ] as const) {
       const r = cli([...args, '--db', db, '--sops', SOPS], { login });

@@ -166,12 +166,12 @@ describe('Given an instance of pengecualian-smki that moved on since an operator
   it('when advanced with --expect-version of the old version, then it is store.conflict (exit 1) and nothing at all is written', () => {
     const read = JSON.parse(run(['status', id, '--json']).stdout);
     expect(read.version).toBe(1);
-    const first = run(['advance', id, '--expect-version', '1', '--output', 'surat-permohonan=Surat Permohonan'], 'pengusul');
+    const first = run(['advance', id, '--step', 'pengajuan-permohonan', '--expect-version', '1', '--output', 'surat-permohonan=Surat Permohonan'], 'pengusul');
     expect(first.code, first.stderr).toBe(0);
 
     const before = tableRows();
     const stale = 'Daftar resiko dari versi lama';
-    const r = run(['advance', id, '--expect-version', '1', '--output', `daftar-resiko=${stale}`], 'tekno1');
+    const r = run(['advance', id, '--step', 'analisis-resiko', '--expect-version', '1', '--output', `daftar-resiko=${stale}`], 'tekno1');
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).not.toMatch(STACK_TRACE);
@@ -182,14 +182,14 @@ describe('Given an instance of pengecualian-smki that moved on since an operator
     expect((before.blobs as { sha256: string }[]).map((b) => b.sha256)).not.toContain(sha256Hex(Buffer.from(stale)));
 
     // With the version it now has, the same command goes through.
-    const ok = run(['advance', id, '--expect-version', '2', '--output', `daftar-resiko=Daftar resiko`, '--json'], 'tekno1');
+    const ok = run(['advance', id, '--step', 'analisis-resiko', '--expect-version', '2', '--output', `daftar-resiko=Daftar resiko`, '--json'], 'tekno1');
     expect(ok.code, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ version: 3, current: [{ step: 'persetujuan-permohonan' }] });
   });
 
   it('when advanced with a --expect-version ahead of the instance, then it is a conflict too and nothing is written', () => {
     const before = tableRows();
-    const r = run(['advance', id, '--expect-version', '9', '--choice', 'setuju'], 'pengusul');
+    const r = run(['advance', id, '--step', 'persetujuan-permohonan', '--expect-version', '9', '--choice', 'setuju'], 'pengusul');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('[store.conflict]');
     expect(tableRows()).toEqual(before);

@@ -170,7 +170,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('Given an instance of pengecualian-smki at step 1, done by the Pemohon bound to budi', () => {
   it('when ani (not the bound person) advances it, then it is refused with auth.not-actor naming budi, and recorded', async () => {
-    await expectRecordedRefusal(smki, 'ani', ['advance', smki, '--output', 'surat-permohonan=Surat'], {
+    await expectRecordedRefusal(smki, 'ani', ['advance', smki, '--step', 'pengajuan-permohonan', '--output', 'surat-permohonan=Surat'], {
       code: 'auth.not-actor',
       why: /Pemohon, who is "budi" in this instance, not "ani"/,
       hint: /in this instance the step is budi's: budi completes it/,
@@ -180,7 +180,7 @@ describe('Given an instance of pengecualian-smki at step 1, done by the Pemohon 
   });
 
   it('when budi advances it without its output, then it is refused with output.missing naming the output', async () => {
-    await expectRecordedRefusal(smki, 'budi', ['advance', smki], {
+    await expectRecordedRefusal(smki, 'budi', ['advance', smki, '--step', 'pengajuan-permohonan'], {
       code: 'output.missing',
       why: /without its output\(s\): surat-permohonan \(Surat Permohonan\)/,
       hint: /--output "<id>=<text>"/,
@@ -190,7 +190,7 @@ describe('Given an instance of pengecualian-smki at step 1, done by the Pemohon 
   });
 
   it('when budi gives an output the step does not declare, then it is refused with output.unknown listing the real ones', async () => {
-    await expectRecordedRefusal(smki, 'budi', ['advance', smki, '--output', 'surat-permohonan=Surat', '--output', 'lampiran=x'], {
+    await expectRecordedRefusal(smki, 'budi', ['advance', smki, '--step', 'pengajuan-permohonan', '--output', 'surat-permohonan=Surat', '--output', 'lampiran=x'], {
       code: 'output.unknown',
       why: /step "pengajuan-permohonan" has no output "lampiran"/,
       hint: /its outputs: surat-permohonan/,
@@ -200,7 +200,7 @@ describe('Given an instance of pengecualian-smki at step 1, done by the Pemohon 
   });
 
   it('when budi gives a choice to a step that is not a decision, then it is refused with choice.not-allowed', async () => {
-    await expectRecordedRefusal(smki, 'budi', ['advance', smki, '--choice', 'setuju', '--output', 'surat-permohonan=Surat'], {
+    await expectRecordedRefusal(smki, 'budi', ['advance', smki, '--step', 'pengajuan-permohonan', '--choice', 'setuju', '--output', 'surat-permohonan=Surat'], {
       code: 'choice.not-allowed',
       why: /not a decision/,
       user: 'budi',
@@ -228,7 +228,7 @@ describe('Given an instance of pengecualian-smki at step 1, done by the Pemohon 
 
 describe('Given the instance at step 2, done by the role pengelola-tim-teknis', () => {
   it('when kabid (who holds another role) advances it, then it is refused with auth.not-actor naming the missing role', async () => {
-    await expectRecordedRefusal(smki, 'kabid', ['advance', smki, '--output', 'daftar-resiko=Resiko'], {
+    await expectRecordedRefusal(smki, 'kabid', ['advance', smki, '--step', 'analisis-resiko', '--output', 'daftar-resiko=Resiko'], {
       code: 'auth.not-actor',
       why: /done by Pengelola\/Tim Teknis; "kabid" does not hold the role pengelola-tim-teknis/,
       hint: /sop user grant kabid pengelola-tim-teknis/,
@@ -238,7 +238,7 @@ describe('Given the instance at step 2, done by the role pengelola-tim-teknis', 
   });
 
   it('when the administrator (who holds no step role) advances it, then it is refused as well: being admin is not holding the actor', async () => {
-    await expectRecordedRefusal(smki, 'admin', ['advance', smki, '--output', 'daftar-resiko=Resiko'], {
+    await expectRecordedRefusal(smki, 'admin', ['advance', smki, '--step', 'analisis-resiko', '--output', 'daftar-resiko=Resiko'], {
       code: 'auth.not-actor',
       why: /"admin" does not hold the role pengelola-tim-teknis/,
       hint: /sop user grant admin pengelola-tim-teknis/,
@@ -255,7 +255,7 @@ describe('Given the instance at step 2, done by the role pengelola-tim-teknis', 
 
 describe('Given the instance at the decision "Persetujuan Permohonan Pengecualian"', () => {
   it('when kabid advances it without --choice, then it is refused with choice.required listing the choices', async () => {
-    await expectRecordedRefusal(smki, 'kabid', ['advance', smki], {
+    await expectRecordedRefusal(smki, 'kabid', ['advance', smki, '--step', 'persetujuan-permohonan'], {
       code: 'choice.required',
       why: /is a decision: give a choice, one of setuju \("Setuju"\), tidak-setuju \("Tidak Setuju"\)/,
       hint: /--choice <setuju\|tidak-setuju>/,
@@ -265,7 +265,7 @@ describe('Given the instance at the decision "Persetujuan Permohonan Pengecualia
   });
 
   it('when kabid gives an unknown choice, then it is refused with choice.unknown, and the history keeps the attempted choice', async () => {
-    await expectRecordedRefusal(smki, 'kabid', ['advance', smki, '--choice', 'mungkin'], {
+    await expectRecordedRefusal(smki, 'kabid', ['advance', smki, '--step', 'persetujuan-permohonan', '--choice', 'mungkin'], {
       code: 'choice.unknown',
       why: /"mungkin" is not a choice of step "persetujuan-permohonan"/,
       hint: /--choice <setuju\|tidak-setuju>/,
@@ -287,7 +287,7 @@ describe('Given the instance at the decision "Persetujuan Permohonan Pengecualia
   });
 
   it('when someone whose OS login is bound to nobody advances it, then it is refused with auth.unknown-login and nothing is written', () => {
-    expectUnrecordedRefusal('tamu', ['advance', smki, '--choice', 'setuju'], {
+    expectUnrecordedRefusal('tamu', ['advance', smki, '--step', 'persetujuan-permohonan', '--choice', 'setuju'], {
       code: 'auth.unknown-login',
       why: /the login "tamu" is bound to no user of .*sop\.db/,
       hint: /an administrator binds your login to you: sop user bind <your name> tamu/,
@@ -295,7 +295,7 @@ describe('Given the instance at the decision "Persetujuan Permohonan Pengecualia
   });
 
   it('when budi names kabid (--as kabid) to take the decision, then it is refused with auth.not-you and nothing is written', () => {
-    expectUnrecordedRefusal('budi', ['advance', smki, '--as', 'kabid', '--choice', 'setuju'], {
+    expectUnrecordedRefusal('budi', ['advance', smki, '--step', 'persetujuan-permohonan', '--as', 'kabid', '--choice', 'setuju'], {
       code: 'auth.not-you',
       why: /the login "budi" is budi; acting as "kabid" is refused/,
       hint: /on this machine you are budi; an administrator acts for someone else only as an emergency/,

@@ -147,7 +147,7 @@ describe('Given an instance of pengelolaan-akses-pengguna at step 9 "kirim-akun"
 
   it('when the password is given on the command line with --output, then it is refused (exit 1) and the value is nowhere: not on stderr, not in the history, not in the files', () => {
     const secret = canary('argument');
-    const r = run(['advance', id, '--output', `username=${USERNAME}`, '--output', `password-sementara=${secret}`], USERS.sysadmin);
+    const r = run(['advance', id, '--step', 'kirim-akun', '--output', `username=${USERNAME}`, '--output', `password-sementara=${secret}`], USERS.sysadmin);
     expect(r.code).toBe(1);
     expect(r.stderr).not.toMatch(STACK_TRACE);
     expect(r.stderr).toMatch(/output "password-sementara" is sensitive and is never taken from the command line \[output\.sensitive-argument\]/);
@@ -165,7 +165,7 @@ describe('Given an instance of pengelolaan-akses-pengguna at step 9 "kirim-akun"
     const secret = canary('file');
     const file = join(dir, 'password.txt');
     writeFileSync(file, `${secret}\n`);
-    const r = run(['advance', id, '--output', `username=${USERNAME}`, '--output', `password-sementara=@${file}`], USERS.sysadmin);
+    const r = run(['advance', id, '--step', 'kirim-akun', '--output', `username=${USERNAME}`, '--output', `password-sementara=@${file}`], USERS.sysadmin);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('[output.sensitive-argument]');
     expect(r.stdout + r.stderr).not.toContain(secret);
@@ -175,7 +175,7 @@ describe('Given an instance of pengelolaan-akses-pengguna at step 9 "kirim-akun"
 
   it('when someone without the role pipes a password on standard input, then it is refused and that value is nowhere either', () => {
     const secret = canary('wrong-user');
-    const r = run(['advance', id, '--output', `username=${USERNAME}`], USERS.pengguna, `${secret}\n`);
+    const r = run(['advance', id, '--step', 'kirim-akun', '--output', `username=${USERNAME}`], USERS.pengguna, `${secret}\n`);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('[auth.not-actor]');
     expect(r.stdout + r.stderr).not.toContain(secret);

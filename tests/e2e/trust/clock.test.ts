@@ -46,7 +46,7 @@ describe('Given a store whose last entry is dated 2099-01-01, after the machine 
     const before = everything(db);
     for (const [login, args] of [
       ['sari', ['start', 'pengecualian-smki']],
-      ['sari', ['advance', id, '--output', 'surat-permohonan=Surat']],
+      ['sari', ['advance', id, '--step', 'pengajuan-permohonan', '--output', 'surat-permohonan=Surat']],
       ['admin', ['user', 'add', 'budi']],
       ['admin', ['publish', 'pengecualian-smki', '--effective', '2026-01-01']],
     ] as const) {
