@@ -58,7 +58,9 @@ input, one line each in the order the step declares them:
             step = shown.step;
             expectVersion ??= shown.version;
           } else {
-            // An unknown instance is said as such, and a finished one has nothing to complete by mistake.
+            // Who you are comes first (a login bound to nobody is told so), then an unknown instance is said as such,
+            // and a finished one has nothing to complete by mistake.
+            await engine.people.me();
             const status = await engine.instances.status(id);
             const current = status.current[0];
             if (current) {

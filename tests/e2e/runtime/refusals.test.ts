@@ -286,12 +286,14 @@ describe('Given the instance at the decision "Persetujuan Permohonan Pengecualia
     });
   });
 
-  it('when someone whose OS login is bound to nobody advances it, then it is refused with auth.unknown-login and nothing is written', () => {
-    expectUnrecordedRefusal('tamu', ['advance', smki, '--step', 'persetujuan-permohonan', '--choice', 'setuju'], {
-      code: 'auth.unknown-login',
-      why: /the login "tamu" is bound to no user of .*sop\.db/,
-      hint: /an administrator binds your login to you: sop user bind <your name> tamu/,
-    });
+  it('when someone whose OS login is bound to nobody advances it, with or without --step, then it is refused with auth.unknown-login and nothing is written', () => {
+    for (const step of [['--step', 'persetujuan-permohonan'], []]) {
+      expectUnrecordedRefusal('tamu', ['advance', smki, ...step, '--choice', 'setuju'], {
+        code: 'auth.unknown-login',
+        why: /the login "tamu" is bound to no user of .*sop\.db/,
+        hint: /an administrator binds your login to you: sop user bind <your name> tamu/,
+      });
+    }
   });
 
   it('when budi names kabid (--as kabid) to take the decision, then it is refused with auth.not-you and nothing is written', () => {
